@@ -40,7 +40,7 @@ test: $(STAMP) lint unit nbval build-check hygiene
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks book
+	$(BIN)/ruff check $(wildcard src tests benchmarks book)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/notebooks --ignore=tests/browser -q
