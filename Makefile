@@ -10,7 +10,8 @@ STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 
 CHAPTERS := $(sort $(wildcard book/[0-9]*.ipynb))
-JB_BUILD := $(BIN)/jupyter-book build . -n -W --keep-going
+# --all: re-read every page, so every chapter is re-executed even when only src/ changed.
+JB_BUILD := $(BIN)/jupyter-book build . --all -n -W --keep-going
 
 help:
 	@echo "make book      build the HTML book into _build/html (executes every chapter)"
@@ -25,8 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
-	  $(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
