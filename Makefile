@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # A fixed hash seed everywhere (the kernel keeps its inline backend: no MPLBACKEND here).
 export PYTHONHASHSEED := 0
+# One BLAS thread: the chapters' small matrix products are faster and bit-for-bit repeatable.
+export OPENBLAS_NUM_THREADS := 1
 
 CHAPTERS := $(sort $(wildcard book/[0-9]*.ipynb))
 # --all: re-read every page, so every chapter is re-executed even when only src/ changed.
@@ -20,6 +22,7 @@ help:
 	@echo "make bench     run the array benchmark of chapter 2"
 	@echo "make torch     install CPU PyTorch into the venv (optional: enables tests/test_against_torch.py)"
 	@echo "make lab       open the chapters in JupyterLab"
+	@echo "make test-browser  open every page of the built book in headless Chromium"
 
 # The venv is rebuilt only when the lock or the project metadata change.
 $(STAMP): requirements.lock pyproject.toml
@@ -63,11 +66,24 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/relu_arrays.py
 
+# JupyterLab is an optional extra, not in the lock; -c keeps every locked package at its pin.
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet "jupyterlab>=4,<5"
+	$(BIN)/python -m pip install --quiet -c requirements.lock "jupyterlab>=4,<5"
 	$(BIN)/jupyter lab book
 
-test-browser: $(STAMP)
+# The browser tests open the built book: it is (re)built only when missing or older than its
+# sources, so after `make test` (whose build-check builds it) they test that very build.
+# A failed build leaves no index.html behind, so the next run builds again.
+HTML_INDEX   := _build/html/index.html
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.ipynb book/*.md book/*.bib book/_ext/*.py) \
+                $(wildcard src/rectifiers/*.py)
+
+$(HTML_INDEX): $(STAMP) $(BOOK_SOURCES)
+	$(JB_BUILD) || { rm -f $@; exit 1; }
+	touch $@
+
+# Headless Debian Chromium (apt-get install chromium); fails, rather than skips, without it.
+test-browser: $(HTML_INDEX)
 	RECTIFIERS_BROWSER_REQUIRED=1 $(BIN)/python -m pytest tests/browser -q
 
 # Optional: PyTorch for tests/test_against_torch.py (skipped without it). Not in the lock:

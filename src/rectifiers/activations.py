@@ -8,11 +8,16 @@ input rules (see :mod:`rectifiers._inputs`): a real scalar gives a Python
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._inputs import check_out, classify, float_result_dtype
+from ._inputs import check_out, classify, float_result_dtype, real_parameter
 
 __all__ = ["relu", "relu_grad"]
+
+# Bytes per block in relu: small enough to stay in cache between its passes (chapter 2).
+_RELU_BLOCK_BYTES = 2**20
 
 
 def relu(x, out=None):
@@ -37,9 +42,34 @@ def relu(x, out=None):
         # 0.0 goes first so that a tie (x == -0.0) keeps +0.0, and the result is a float.
         return max(0.0, v)
     arr = np.asarray(v, dtype=np.float64) if kind == "scalar" else v
-    out = np.empty_like(arr) if out is None else check_out(out, arr.shape, arr.dtype)
-    # A zero of the array's own dtype keeps the loop free of casts (see chapter 2).
-    np.maximum(arr, arr.dtype.type(0), out=out)
+    out = np.empty(arr.shape, arr.dtype) if out is None else check_out(out, arr.shape, arr.dtype)
+    return _relu_array(arr, out)
+
+
+def _relu_array(arr, out):
+    """ReLU of a validated real array into ``out`` (same shape and dtype); returns ``out``.
+
+    Floating arrays go in cache-sized blocks through ``clip``, plus a ``+ 0.0`` pass only
+    for blocks that hold a ``-0.0`` (chapter 2 measures why).
+    """
+    # Operands of the array's own dtype keep the loops free of casts (see chapter 2).
+    zero = arr.dtype.type(0)
+    if arr.dtype.kind != "f":
+        return np.maximum(arr, zero, out=out)  # integers have no NaN and no -0: max is exact
+    inf, blocks = arr.dtype.type(np.inf), [(arr, out)]
+    aliased = np.may_share_memory(arr, out) and arr.ctypes.data != out.ctypes.data
+    if arr.flags.c_contiguous and out.flags.c_contiguous and not aliased:
+        # Cache-sized blocks: each block of out is still in cache when it is checked (chapter 2).
+        a, o, step = arr.reshape(-1), out.reshape(-1), _RELU_BLOCK_BYTES // arr.itemsize
+        blocks = [(a[i:i + step], o[i:i + step]) for i in range(0, a.size, step)]
+    # An integer as wide as the float shows the float's sign bit as its own sign.
+    ints = np.dtype(f"i{arr.itemsize}") if arr.itemsize <= 8 else None  # none for longdouble
+    for a, o in blocks:
+        # clip keeps NaN and is the fastest pass we measured, but it lets -0.0 through:
+        a.clip(zero, inf, out=o)
+        # if a sign bit is set (-0.0, or a NaN with its sign), add +0.0: -0.0 + 0.0 is +0.0.
+        if ints is None or (o.size and np.minimum.reduce(o.view(ints), axis=None) < 0):
+            np.add(o, zero, out=o)
     return out
 
 
@@ -69,7 +99,326 @@ def relu_grad(x, out=None):
     return out
 
 
+# --- Leaky ReLU and its relatives (chapter 5) -------------------------------------------
+# Each function below shares one path for scalars and arrays (``_elementwise``), so the
+# scalar and the array result come from the same formula and cannot drift apart.
+
+__all__ += [
+    "leaky_relu", "leaky_relu_grad", "prelu", "prelu_grad", "prelu_slope_grad",
+    "elu", "elu_grad", "gelu", "gelu_grad", "silu", "silu_grad", "softplus", "softplus_grad",
+]
+
+PRELU_INIT = 0.25  # PReLU's initial slope, as in He et al. (2015) and torch.nn.PReLU.
+_SQRT1_2 = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_TANH_K = math.sqrt(2.0 / math.pi)  # Hendrycks & Gimpel (2016), tanh approximation
+_GELU_TANH_C = 0.044715
+_GELU_APPROXIMATIONS = ("none", "tanh")
+
+
+def _elementwise(x, out, kernel):
+    """Apply ``kernel`` (float ndarray -> array) to ``x`` under the input rules of :func:`relu`.
+
+    Scalars give a Python float, arrays an ndarray: floating dtypes kept, integers -> float64.
+    """
+    kind, v = classify(x)
+    arr = np.asarray(v, dtype=np.float64) if kind == "scalar" else v
+    dtype = float_result_dtype(arr)
+    if out is not None:
+        check_out(out, arr.shape, dtype)
+    # Overflow in a branch np.where discards, and inf * 0 fixed by each kernel, are not errors.
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        result = kernel(arr.astype(dtype, copy=False))
+    if kind == "scalar" and out is None:
+        return float(result)
+    if out is None:
+        return np.asarray(result, dtype=dtype)
+    out[...] = result
+    return out
+
+
+def _sigmoid_pair(a):
+    """``(sigmoid(a), sigmoid(-a))`` without overflow, from one ``exp(-|a|)``.
+
+    ``sigmoid(-a)`` is ``1 - sigmoid(a)`` computed without cancellation for large ``a``.
+    """
+    e = np.exp(-np.abs(a))
+    p = 1.0 / (1.0 + e)
+    q = e * p
+    return np.where(a >= 0, p, q), np.where(a >= 0, q, p)
+
+
+def _sigmoid(a):
+    """Logistic sigmoid 1 / (1 + exp(-a)) without overflow: exp is only taken of -|a|."""
+    return _sigmoid_pair(a)[0]
+
+
+def _leaky(a, slope):
+    """``a`` where ``a > 0``, else ``slope * a``; ``slope`` is a float or a broadcastable array."""
+    sa = a * slope
+    if np.any(slope == 0):  # 0 * (+-inf) is NaN, but slope * a is 0 there for a zero slope
+        sa = np.where(np.isinf(a) & (slope == 0), 0.0, sa)
+    # For slope <= 1, max(a, slope * a) is exactly this (and min for slope >= 1): one fast ufunc
+    # instead of a comparison and a masked select; NaN in a or slope propagates either way.
+    if np.all(slope <= 1):
+        result = np.maximum(a, sa)
+    elif np.all(slope >= 1):
+        result = np.minimum(a, sa)
+    else:
+        result = np.where(a > 0, a, sa)
+    return result
+
+
+def _slope(slope, name):
+    """A real slope of any sign: a float, or a float64 array (e.g. one slope per unit)."""
+    kind, v = classify(slope, name)
+    return v.astype(np.float64) if kind == "array" else v
+
+
+def leaky_relu(x, negative_slope=0.01, out=None):
+    r"""Leaky ReLU: ``x`` for ``x > 0``, ``negative_slope * x`` for ``x <= 0``.
+
+    :math:`\mathrm{LeakyReLU}(x) = \max(0, x) + s \min(0, x)`, default ``s = 0.01`` as in
+    Maas, Hannun & Ng (2013) and PyTorch. ``negative_slope`` must be finite and ``>= 0``
+    (``ValueError`` otherwise); ``negative_slope=0`` is ReLU. Edge values: ``nan -> nan``,
+    ``inf -> inf``, ``-inf -> -inf`` (``0.0`` if the slope is 0), ``-0.0 -> -0.0``.
+    Scalars give a Python float; arrays keep a floating dtype, integers give float64.
+
+    >>> leaky_relu(2.0), leaky_relu(-2.0), leaky_relu(-2.0, negative_slope=0.2)
+    (2.0, -0.02, -0.4)
+    """
+    s = real_parameter(negative_slope, "negative_slope")
+    return _elementwise(x, out, lambda a: _leaky(a, s))
+
+
+def leaky_relu_grad(x, negative_slope=0.01, out=None):
+    r"""Derivative of Leaky ReLU: ``1.0`` for ``x > 0``, ``negative_slope`` for ``x <= 0``.
+
+    At 0 the slope of the left piece is used, as in PyTorch and TensorFlow. Edge values:
+    ``nan -> nan``, ``inf -> 1.0``, ``-inf -> negative_slope``.
+
+    >>> leaky_relu_grad(3.0), leaky_relu_grad(0.0), leaky_relu_grad(-3.0, negative_slope=0.2)
+    (1.0, 0.01, 0.2)
+    """
+    s = real_parameter(negative_slope, "negative_slope")
+    return _elementwise(x, out, lambda a: np.where(a > 0, 1.0, np.where(a == a, s, a)))
+
+
+def prelu(x, slope=PRELU_INIT, out=None):
+    r"""Parametric ReLU (He et al. 2015): ``x`` for ``x > 0``, ``slope * x`` for ``x <= 0``.
+
+    The formula of :func:`leaky_relu`, but ``slope`` is a parameter that is *learned*
+    (initialised to 0.25): a real scalar of any sign, or an array that broadcasts
+    against ``x`` without enlarging it (e.g. one slope per unit, shape ``(n_units,)``
+    for ``x`` of shape ``(n_samples, n_units)``); otherwise ``ValueError``. Like a weight,
+    and unlike Leaky ReLU's hyper-parameter, it is not checked for finiteness: a NaN
+    slope (from a diverged training run) gives NaN where ``x <= 0``. Edge values in ``x``
+    as for :func:`leaky_relu`.
+
+    >>> prelu(2.0), prelu(-2.0), prelu(-2.0, slope=-0.5)
+    (2.0, -0.5, 1.0)
+    """
+    a_ = _prelu_slope(x, slope)
+    return _elementwise(x, out, lambda a: _leaky(a, a_))
+
+
+def prelu_grad(x, slope=PRELU_INIT, out=None):
+    r"""Derivative of PReLU with respect to ``x``: ``1.0`` for ``x > 0``, ``slope`` for ``x <= 0``.
+
+    Edge values: ``nan -> nan``, ``inf -> 1.0``, ``-inf -> slope``.
+
+    >>> prelu_grad(2.0), prelu_grad(0.0), prelu_grad(-2.0, slope=0.1)
+    (1.0, 0.25, 0.1)
+    """
+    a_ = _prelu_slope(x, slope)
+    return _elementwise(x, out, lambda a: np.where(a > 0, 1.0, np.where(a == a, a_, a)))
+
+
+def prelu_slope_grad(x, slope=PRELU_INIT, out=None):
+    r"""Derivative of PReLU with respect to its slope: ``0.0`` for ``x > 0``, ``x`` for ``x <= 0``.
+
+    That is :math:`\min(0, x)`, elementwise; it does not depend on ``slope`` (accepted so
+    that the three PReLU functions take the same arguments). A slope shared by many
+    inputs gets the sum of these terms, weighted by the upstream gradient. Edge values:
+    ``nan -> nan``, ``inf -> 0.0``, ``-inf -> -inf``.
+
+    >>> prelu_slope_grad(2.0), prelu_slope_grad(-2.0)
+    (0.0, -2.0)
+    """
+    _prelu_slope(x, slope)
+    return _elementwise(x, out, lambda a: np.where(a > 0, 0.0, a))
+
+
+def _prelu_slope(x, slope):
+    """Validate PReLU's slope, and that broadcasting it does not change ``x``'s shape."""
+    s = _slope(slope, "slope")
+    if isinstance(s, np.ndarray):
+        shape = np.shape(x) if isinstance(x, np.ndarray | list | tuple) else ()
+        try:
+            fits = np.broadcast_shapes(shape, s.shape) == shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"slope of shape {s.shape} does not broadcast to x's shape {shape}")
+    return s
+
+
+def elu(x, alpha=1.0, out=None):
+    r"""Exponential linear unit (Clevert et al. 2016): ``x`` if ``x > 0``, else ``alpha (e^x - 1)``.
+
+    Bounded below by ``-alpha``; ``alpha`` must be finite and ``>= 0``. ``expm1`` keeps
+    small negative inputs accurate. Edge values: ``nan -> nan``, ``inf -> inf``,
+    ``-inf -> -alpha``, ``-0.0 -> -0.0``.
+
+    >>> elu(2.0), round(elu(-1.0), 6)
+    (2.0, -0.632121)
+    """
+    al = real_parameter(alpha, "alpha")
+    return _elementwise(x, out, lambda a: np.where(a > 0, a, al * np.expm1(a)))
+
+
+def elu_grad(x, alpha=1.0, out=None):
+    r"""Derivative of ELU: ``1.0`` for ``x > 0``, ``alpha * exp(x)`` for ``x <= 0``.
+
+    At 0 the left piece is used (``alpha``), as in PyTorch; for ``alpha = 1`` both pieces
+    give 1 and ELU is differentiable there. Edge values: ``nan -> nan``, ``inf -> 1.0``,
+    ``-inf -> 0.0``.
+
+    >>> elu_grad(2.0), elu_grad(0.0), round(elu_grad(-1.0), 6)
+    (1.0, 1.0, 0.367879)
+    """
+    al = real_parameter(alpha, "alpha")
+    return _elementwise(x, out, lambda a: np.where(a > 0, 1.0, al * np.exp(a)))
+
+
+def _check_approximate(approximate):
+    if not isinstance(approximate, str) or approximate not in _GELU_APPROXIMATIONS:
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    return approximate
+
+
+def _erfc(z):
+    # SciPy is imported on first use, so that `import rectifiers` stays light.
+    from scipy.special import erfc
+
+    return erfc(z)
+
+
+def gelu(x, approximate="none", out=None):
+    r"""Gaussian error linear unit (Hendrycks & Gimpel 2016): :math:`x\,\Phi(x)`.
+
+    ``approximate="none"``: :math:`\Phi(x) = \tfrac12\operatorname{erfc}(-x/\sqrt2)`, the
+    standard normal CDF, written with ``erfc``: PyTorch's ``1 + erf(x/\sqrt2)`` is the same
+    function but cancels for ``x << 0`` (about 1e-10 relative error at ``x = -5``, every
+    digit lost below ``x = -8.3``). ``approximate="tanh"``: PyTorch's approximation
+    :math:`\tfrac x2\,(1 + \tanh u)` with :math:`u = \sqrt{2/\pi}\,(x + 0.044715 x^3)`,
+    computed as :math:`x\,\sigma(2u)` (equal, since :math:`1 + \tanh u = 2\sigma(2u)`),
+    which does not cancel either.
+    Edge values: ``nan -> nan``, ``inf -> inf``, ``-inf -> 0.0`` (the limit), ``0 -> 0``.
+
+    >>> round(gelu(1.0), 6), round(gelu(1.0, approximate="tanh"), 6)
+    (0.841345, 0.841192)
+    """
+    if _check_approximate(approximate) == "tanh":
+        def kernel(a):
+            s = _sigmoid(2.0 * _GELU_TANH_K * (a + _GELU_TANH_C * a * a * a))
+            return np.where(np.isneginf(a), 0.0, a * s)
+    else:
+        def kernel(a):
+            return np.where(np.isneginf(a), 0.0, 0.5 * a * _erfc(-a * _SQRT1_2))
+    return _elementwise(x, out, kernel)
+
+
+def gelu_grad(x, approximate="none", out=None):
+    r"""Derivative of GELU: :math:`\Phi(x) + x\,\varphi(x)` (exact) or of its tanh form.
+
+    :math:`\varphi` is the standard normal density; the tanh form's derivative is
+    :math:`\sigma(2u) + x\,\sigma(2u)\,\sigma(-2u)\,2u'(x)`. ``gelu_grad(0) == 0.5``. Edge values:
+    ``nan -> nan``, ``inf -> 1.0``, ``-inf -> 0.0`` (the limits).
+
+    >>> gelu_grad(0.0), round(gelu_grad(1.0), 6)
+    (0.5, 1.083315)
+    """
+    if _check_approximate(approximate) == "tanh":
+        def kernel(a):
+            x2 = a * a
+            u2 = 2.0 * _GELU_TANH_K * (a + _GELU_TANH_C * x2 * a)
+            s, s_minus = _sigmoid_pair(u2)
+            s_ds = s * s_minus  # sigma' = sigma (1 - sigma)
+            du2 = 2.0 * _GELU_TANH_K * (1.0 + 3.0 * _GELU_TANH_C * x2)
+            # Once sigma' underflows to 0 the second term is 0, even where du2 overflowed to inf.
+            g = s + np.where(s_ds == 0, 0.0, a * s_ds * du2)
+            return np.where(np.isinf(a), a > 0, g)
+    else:
+        def kernel(a):
+            g = 0.5 * _erfc(-a * _SQRT1_2) + a * _INV_SQRT_2PI * np.exp(-0.5 * a * a)
+            return np.where(np.isinf(a), a > 0, g)
+    return _elementwise(x, out, kernel)
+
+
+def silu(x, out=None):
+    r"""Sigmoid-weighted linear unit (Elfwing et al. 2018; "swish" in Ramachandran et al. 2017).
+
+    :math:`\mathrm{SiLU}(x) = x\,\sigma(x)` with the logistic sigmoid :math:`\sigma`. Its
+    minimum is about -0.278, near ``x = -1.278``. Edge values: ``nan -> nan``,
+    ``inf -> inf``, ``-inf -> 0.0`` (the limit), ``0 -> 0``.
+
+    >>> silu(0.0), round(silu(1.0), 6)
+    (0.0, 0.731059)
+    """
+    return _elementwise(x, out, lambda a: np.where(np.isneginf(a), 0.0, a * _sigmoid(a)))
+
+
+def silu_grad(x, out=None):
+    r"""Derivative of SiLU: :math:`\sigma(x)\,(1 + x\,(1 - \sigma(x)))`.
+
+    ``1 - sigma(x)`` is computed as ``sigma(-x)``, which keeps it accurate for large ``x``.
+    ``silu_grad(0) == 0.5``. Edge values: ``nan -> nan``, ``inf -> 1.0``, ``-inf -> 0.0``.
+
+    >>> silu_grad(0.0), round(silu_grad(1.0), 6)
+    (0.5, 0.927671)
+    """
+    def kernel(a):
+        s, s_minus = _sigmoid_pair(a)
+        g = s * (1.0 + a * s_minus)
+        return np.where(np.isinf(a), a > 0, g)
+    return _elementwise(x, out, kernel)
+
+
+def softplus(x, out=None):
+    r"""Softplus, :math:`\log(1 + e^x)`, a smooth ReLU (always > 0).
+
+    Computed as :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})`, which never overflows and
+    is accurate everywhere. PyTorch instead returns ``x`` itself once ``x > 20`` (its
+    ``threshold``): the two differ there by :math:`\log(1+e^{-x}) < 2.1\cdot10^{-9}`.
+    Edge values: ``nan -> nan``, ``inf -> inf``, ``-inf -> 0.0``, ``0 -> log 2``.
+
+    >>> round(softplus(0.0), 6), softplus(-800.0), softplus(800.0)
+    (0.693147, 0.0, 800.0)
+    """
+    return _elementwise(x, out, lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))))
+
+
+def softplus_grad(x, out=None):
+    r"""Derivative of softplus: the logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`.
+
+    ``softplus_grad(0) == 0.5``. PyTorch returns exactly 1 once ``x > 20``; this returns
+    :math:`\sigma(x)`, which is below 1 by less than :math:`2.1\cdot10^{-9}` there. Edge values:
+    ``nan -> nan``, ``inf -> 1.0``, ``-inf -> 0.0``.
+
+    >>> softplus_grad(0.0), round(softplus_grad(2.0), 6)
+    (0.5, 0.880797)
+    """
+    return _elementwise(x, out, _sigmoid)
+
+
 # Name -> (function, derivative), for ``MLP(activation=name)``; new activations register here.
 ACTIVATIONS = {
     "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "prelu": (prelu, prelu_grad),  # the MLP learns the slope: see rectifiers.nn
+    "elu": (elu, elu_grad),
+    "gelu": (gelu, gelu_grad),
+    "silu": (silu, silu_grad),
+    "softplus": (softplus, softplus_grad),
 }

@@ -21,6 +21,7 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     """Run ``path`` in a fresh python3 kernel; return the executed notebook (not saved)."""
     nb = nbformat.read(path, as_version=4)
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the Makefile: repeatable BLAS
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(path.parent)}}

@@ -1,0 +1,128 @@
+"""Experiment A of chapter 4, "training kills units", kept here so chapter 5 can re-run it.
+
+One small regression problem, one network shape, a few learning rates and seeds: train
+:class:`rectifiers.nn.MLP` with minibatch SGD and record, after every epoch, the loss and the
+fraction of dead units in each hidden layer (:func:`rectifiers.diagnostics.dead_fraction`). The
+same call with ``activation="leaky_relu"`` gives chapter 5's comparison on identical data,
+initial weights and minibatch order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .diagnostics import dead_fraction
+from .nn import MLP
+
+__all__ = ["EXPERIMENT_A", "TrainingRecord", "toy_regression", "train_and_track", "experiment_a"]
+
+# The settings of chapter 4's experiment A; chapter 5 uses the same ones.
+EXPERIMENT_A = {
+    "layer_sizes": (2, 32, 32, 32, 1),
+    "learning_rates": (0.01, 0.03, 0.1, 0.25),
+    "seeds": (0, 1, 2, 3, 4),
+    "epochs": 40,
+    "batch_size": 16,
+    "n_samples": 256,
+    "data_seed": 0,
+}
+
+
+def toy_regression(n_samples=256, seed=0):
+    r"""``(X, y)``: ``X`` uniform on :math:`[-1, 1]^2`, :math:`y = \sin(\pi x_1)\cos(\pi x_2)`.
+
+    Shapes ``(n_samples, 2)`` and ``(n_samples, 1)``, float64, no noise; ``seed`` fixes ``X``.
+
+    >>> X, y = toy_regression(4)
+    >>> X.shape, y.shape
+    ((4, 2), (4, 1))
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
+    y = np.sin(np.pi * X[:, :1]) * np.cos(np.pi * X[:, 1:])
+    return X, y
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """What :func:`train_and_track` measured; row ``e`` is after epoch ``e`` (row 0: at init).
+
+    ``dead``: shape ``(epochs + 1, n_hidden_layers)``, the fraction of dead units per hidden
+    layer on the whole training set. ``loss``: shape ``(epochs + 1,)``, the training-set mean
+    squared error. ``diverged``: the loss became NaN or inf; from that epoch on both arrays hold
+    NaN. ``net``: the trained network.
+    """
+
+    dead: np.ndarray
+    loss: np.ndarray
+    diverged: bool
+    net: MLP
+
+
+class _Diverged(Exception):
+    """Raised from the training callback to stop a run whose loss is no longer finite."""
+
+
+def train_and_track(lr, *, activation="relu", seed=0, bias_init=0.0, init="he",
+                    layer_sizes=EXPERIMENT_A["layer_sizes"], epochs=EXPERIMENT_A["epochs"],
+                    batch_size=EXPERIMENT_A["batch_size"], n_samples=EXPERIMENT_A["n_samples"],
+                    data_seed=EXPERIMENT_A["data_seed"]) -> TrainingRecord:
+    """Train ``MLP(layer_sizes, activation, seed, init)`` on :func:`toy_regression`; track death.
+
+    Minibatch SGD with learning rate ``lr`` for ``epochs`` epochs (``MLP.fit`` with the same
+    ``seed`` for the minibatch order). Every hidden bias starts at ``bias_init`` instead of 0:
+    a negative value is the "negative bias shift" that kills units, a small positive one is a
+    proposed remedy. The dead fraction of each hidden layer and the loss are measured on the whole
+    training set before training and after every epoch. A unit counts as dead when its
+    pre-activation is ``<= 0`` on every sample; for Leaky ReLU that means "on the leaky side for
+    every sample", where the gradient is small but not 0. A run whose loss stops being finite is
+    stopped and marked ``diverged``. Returns a :class:`TrainingRecord`.
+
+    >>> rec = train_and_track(0.01, epochs=2)
+    >>> rec.dead.shape, rec.loss.shape, rec.diverged
+    ((3, 3), (3,), False)
+    """
+    X, y = toy_regression(n_samples, data_seed)
+    net = MLP(list(layer_sizes), activation=activation, seed=seed, init=init)
+    for b in net.biases[:-1]:
+        b[:] = bias_init
+    n_hidden = len(layer_sizes) - 2
+    dead = np.full((epochs + 1, n_hidden), np.nan)
+    loss = np.full(epochs + 1, np.nan)
+    dead[0], loss[0] = dead_fraction(net.preactivations(X)), net.loss(X, y)
+
+    def record(net, epoch, epoch_loss):
+        if not np.isfinite(epoch_loss):
+            raise _Diverged
+        dead[epoch], loss[epoch] = dead_fraction(net.preactivations(X)), epoch_loss
+
+    diverged = False
+    # A diverging run overflows on its way to NaN: that is reported by `diverged`, not warned.
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            net.fit(X, y, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, callback=record)
+        except _Diverged:
+            diverged = True
+    return TrainingRecord(dead=dead, loss=loss, diverged=diverged, net=net)
+
+
+def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rates"],
+                 seeds=EXPERIMENT_A["seeds"], **kwargs):
+    """Run :func:`train_and_track` for every learning rate and seed; stack the results.
+
+    Returns a dict with ``"learning_rates"`` and ``"seeds"`` (as given), ``"dead"`` of shape
+    ``(n_lr, n_seeds, epochs + 1, n_hidden_layers)``, ``"loss"`` of shape
+    ``(n_lr, n_seeds, epochs + 1)`` and ``"diverged"`` of shape ``(n_lr, n_seeds)``. Extra
+    keyword arguments (``bias_init``, ``epochs``, ...) go to :func:`train_and_track`.
+    """
+    runs = [[train_and_track(lr, activation=activation, seed=s, **kwargs) for s in seeds]
+            for lr in learning_rates]
+    return {
+        "learning_rates": tuple(learning_rates),
+        "seeds": tuple(seeds),
+        "dead": np.array([[r.dead for r in row] for row in runs]),
+        "loss": np.array([[r.loss for r in row] for row in runs]),
+        "diverged": np.array([[r.diverged for r in row] for row in runs]),
+    }

@@ -1,0 +1,217 @@
+"""Every page of the built book, opened in headless Chromium as a reader would open it.
+
+Each page is visited once per session (the visit is shared by the checks below): it must load
+without console errors or failed requests, ask nothing of any other host, show every image,
+and have every formula typeset by the book's own MathJax. A full-page screenshot of each page
+is saved as an artefact. The search page and the solution dropdowns are exercised separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from book_site import chapter_pages, toc_pages
+from bs4 import BeautifulSoup
+
+PAGES = [*toc_pages(), "genindex.html", "search.html"]
+CHAPTERS = chapter_pages()
+
+# Resolves once MathJax has typeset the page; reports what it could not typeset.
+MATHJAX_DONE = """async () => {
+  const maths = () => Array.from(document.querySelectorAll('.math'));
+  if (maths().length === 0) return {status: 'no math', count: 0, untypeset: [], errors: []};
+  const mj = window.MathJax;
+  if (!mj || !mj.startup || !mj.startup.promise) {
+    return {status: 'MathJax did not load', count: maths().length, untypeset: [], errors: []};
+  }
+  const finished = await Promise.race([
+    mj.startup.promise.then(() => true),
+    new Promise(done => setTimeout(() => done(false), 20000)),
+  ]);
+  if (!finished) {
+    return {status: 'MathJax did not finish in 20 s', count: maths().length, untypeset: [],
+            errors: []};
+  }
+  return {
+    status: 'typeset',
+    count: maths().length,
+    untypeset: maths().filter(m => !m.querySelector('mjx-container'))
+                      .map(m => m.textContent.trim().slice(0, 80)),
+    errors: Array.from(document.querySelectorAll('mjx-merror'))
+                 .map(e => e.getAttribute('data-mjx-error') || e.textContent),
+  };
+}"""
+
+# Loads lazy images too, waits (bounded) for all of them, and reports their natural sizes.
+IMAGES_LOADED = """async () => {
+  const imgs = Array.from(document.images);
+  imgs.forEach(img => { img.loading = 'eager'; });
+  const settled = imgs.map(img => img.complete ? Promise.resolve() : new Promise(done => {
+    img.addEventListener('load', done); img.addEventListener('error', done);
+  }));
+  await Promise.race([Promise.all(settled), new Promise(done => setTimeout(done, 15000))]);
+  return imgs.map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth}));
+}"""
+
+# Text outside code that still holds TeX delimiters, i.e. math that MathJax never saw.
+RAW_TEX = r"""() => {
+  const skip = 'script, style, noscript, template, pre, code, textarea, mjx-container';
+  const tex = /\\\(|\\\[|\$\$|\\begin\{/;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement && node.parentElement.closest(skip)) continue;
+    if (tex.test(node.textContent)) found.push(node.textContent.trim().slice(0, 120));
+  }
+  return found;
+}"""
+
+
+@dataclass
+class Visit:
+    """What one page load showed."""
+
+    path: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    raw_tex: list[str] = field(default_factory=list)
+    screenshot: Path | None = None
+
+
+def open_page(context, url, visit: Visit):
+    """A new tab on ``url`` whose console errors and failed requests are recorded in ``visit``."""
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and visit.console_errors.append(
+        f"{msg.text} ({msg.location.get('url', '')}:{msg.location.get('lineNumber', '')})"))
+    page.on("pageerror", lambda err: visit.console_errors.append(f"uncaught: {err}"))
+    page.on("response", lambda r: r.status >= 400 and visit.failed_requests.append(
+        f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: visit.failed_requests.append(
+        f"{r.failure} {r.url}"))
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    return page
+
+
+@pytest.fixture(scope="session")
+def visit(browser_context, base_url, screenshot_dir):
+    """``visit(path)``: load, check and screenshot a page once; later calls reuse the result."""
+    done: dict[str, Visit] = {}
+
+    def get(path: str) -> Visit:
+        if path in done:
+            return done[path]
+        result = Visit(path)
+        first_external = len(browser_context.external_requests)
+        page = open_page(browser_context, base_url + path, result)
+        try:
+            result.math = page.evaluate(MATHJAX_DONE)
+            result.images = page.evaluate(IMAGES_LOADED)
+            result.raw_tex = page.evaluate(RAW_TEX)
+            page.wait_for_load_state("networkidle")
+            page.evaluate("() => document.fonts.ready.then(() => true)")
+            result.screenshot = screenshot_dir / (path.removesuffix(".html").replace("/", "_")
+                                                  + ".png")
+            page.screenshot(path=str(result.screenshot), full_page=True)
+        finally:
+            page.close()
+        result.external_requests = browser_context.external_requests[first_external:]
+        done[path] = result
+        return result
+
+    return get
+
+
+def test_every_toc_page_was_built(html_dir):
+    missing = [p for p in toc_pages() if not (html_dir / p).is_file()]
+    assert not missing, f"pages listed in _toc.yml but not in {html_dir}: {missing}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_console_errors(visit, path):
+    result = visit(path)
+    assert not result.console_errors, f"{path}: console errors: {result.console_errors}"
+    assert not result.failed_requests, f"{path}: failed requests: {result.failed_requests}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_requests_nothing_from_other_hosts(visit, path):
+    result = visit(path)
+    assert not result.external_requests, (
+        f"{path} asked other hosts for {result.external_requests}; the book must work offline"
+    )
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_image_has_loaded(visit, path):
+    result = visit(path)
+    broken = [img["src"] for img in result.images if img["width"] == 0]
+    assert not broken, f"{path}: images that did not load: {broken}"
+    if path in CHAPTERS:
+        assert result.images, f"{path}: a chapter with no figure"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_mathjax_typeset_every_formula(visit, path):
+    result = visit(path)
+    math = result.math
+    assert math["status"] in {"typeset", "no math"}, f"{path}: {math['status']}"
+    assert not math["untypeset"], f"{path}: formulas MathJax did not typeset: {math['untypeset']}"
+    assert not math["errors"], f"{path}: MathJax errors: {math['errors']}"
+    assert not result.raw_tex, f"{path}: raw TeX left in the text: {result.raw_tex}"
+    if path in CHAPTERS:
+        assert math["count"] > 0, f"{path}: a chapter with no formula"
+
+
+def page_title(html_dir: Path, path: str) -> str:
+    h1 = BeautifulSoup((html_dir / path).read_text(encoding="utf-8"), "html.parser").find("h1")
+    return h1.get_text(" ", strip=True) if h1 else ""
+
+
+def test_search_finds_the_leaky_relu_chapter(browser_context, base_url, html_dir, screenshot_dir):
+    leaky = [p for p in CHAPTERS if "leaky" in page_title(html_dir, p).lower()]
+    assert leaky, (f"no chapter in _toc.yml has 'Leaky' in its title: {CHAPTERS}; "
+                   "the book should have a chapter on Leaky ReLU")
+    visit = Visit("search.html?q=leaky")
+    page = open_page(browser_context, base_url + "search.html?q=leaky", visit)
+    try:
+        page.wait_for_function("""() => {
+          const s = document.querySelector('#search-results .search-summary');
+          return s && /Search finished|did not match/.test(s.textContent);
+        }""")
+        hrefs = page.eval_on_selector_all("#search-results ul.search li a",
+                                          "links => links.map(a => a.href)")
+        page.screenshot(path=str(screenshot_dir / "search_leaky.png"), full_page=True)
+    finally:
+        page.close()
+    found = {urlsplit(urljoin(base_url, h)).path.lstrip("/") for h in hrefs}
+    assert set(leaky) & found, f"searching 'leaky' found {sorted(found)}, not {leaky}"
+    assert not visit.console_errors, f"search page console errors: {visit.console_errors}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_solution_dropdowns_open_on_click(browser_context, base_url, path):
+    visit = Visit(path)
+    page = open_page(browser_context, base_url + path, visit)
+    try:
+        solutions = page.locator(".solution.dropdown")
+        count = solutions.count()
+        assert count > 0, f"{path}: no solution dropdown (every chapter has exercises)"
+        for i in range(count):
+            solution = solutions.nth(i)
+            body = solution.locator(":scope > :not(.admonition-title)").first
+            solution.scroll_into_view_if_needed()
+            assert not body.is_visible(), f"{path}: solution {i + 1} is shown before a click"
+            solution.locator(".toggle-button").click()
+            body.wait_for(state="visible")
+            assert "toggle-hidden" not in (solution.get_attribute("class") or "")
+    finally:
+        page.close()
+    assert not visit.console_errors, f"{path}: console errors: {visit.console_errors}"

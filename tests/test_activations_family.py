@@ -1,0 +1,365 @@
+"""Leaky ReLU and its relatives (chapter 5): values, derivatives, edge values and bad input."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rectifiers import (
+    check_grad,
+    elu,
+    elu_grad,
+    gelu,
+    gelu_grad,
+    leaky_relu,
+    leaky_relu_grad,
+    numerical_derivative,
+    prelu,
+    prelu_grad,
+    prelu_slope_grad,
+    relu,
+    silu,
+    silu_grad,
+    softplus,
+    softplus_grad,
+)
+from rectifiers.activations import ACTIVATIONS
+
+INF = float("inf")
+NAN = float("nan")
+finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_infinity=False)
+
+# (id, function, derivative, keyword arguments, has a kink at 0)
+FAMILY = [
+    ("leaky_relu", leaky_relu, leaky_relu_grad, {}, True),
+    ("leaky_relu_0.2", leaky_relu, leaky_relu_grad, {"negative_slope": 0.2}, True),
+    ("prelu", prelu, prelu_grad, {}, True),
+    ("prelu_negative", prelu, prelu_grad, {"slope": -0.5}, True),
+    ("elu", elu, elu_grad, {}, False),
+    ("elu_alpha_2", elu, elu_grad, {"alpha": 2.0}, True),
+    ("gelu", gelu, gelu_grad, {}, False),
+    ("gelu_tanh", gelu, gelu_grad, {"approximate": "tanh"}, False),
+    ("silu", silu, silu_grad, {}, False),
+    ("softplus", softplus, softplus_grad, {}, False),
+]
+IDS = [case[0] for case in FAMILY]
+FUNCTIONS = [(f, kw) for _, f, g, kw, _ in FAMILY] + [(g, kw) for _, f, g, kw, _ in FAMILY]
+FUNCTION_IDS = IDS + [i + "_grad" for i in IDS]
+
+
+def bind(f, kw):
+    return lambda x: f(x, **kw)
+
+
+# --- derivatives against central differences -------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "f", "grad", "kw", "kinked"), FAMILY, ids=IDS)
+def test_derivative_matches_central_difference_away_from_zero(name, f, grad, kw, kinked):
+    x = np.concatenate([np.linspace(-6.0, -0.05, 60), np.linspace(0.05, 6.0, 60)])
+    result = check_grad(bind(f, kw), bind(grad, kw), x)
+    assert result.max_rel_error < 1e-7, (name, result)
+
+
+@pytest.mark.parametrize(
+    ("name", "f", "grad", "kw", "kinked"), [c for c in FAMILY if not c[4]],
+    ids=[c[0] for c in FAMILY if not c[4]],
+)
+def test_smooth_functions_have_the_central_difference_derivative_at_zero(
+    name, f, grad, kw, kinked
+):
+    # ELU (alpha = 1) is only once differentiable at 0, so its central difference errs by O(h).
+    rel = 1e-5 if f is elu else 1e-9
+    assert grad(0.0, **kw) == pytest.approx(numerical_derivative(bind(f, kw), 0.0), rel=rel)
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.01, 0.3, 1.5])
+def test_leaky_relu_central_difference_at_zero_averages_the_two_slopes(slope):
+    numeric = numerical_derivative(lambda x: leaky_relu(x, slope), 0.0)
+    assert numeric == pytest.approx((1.0 + slope) / 2)
+
+
+@pytest.mark.parametrize("x", [-3.0, -0.5, 0.7, 2.0])
+@pytest.mark.parametrize("slope", [0.25, -0.1, 0.0])
+def test_prelu_slope_grad_matches_central_difference_in_the_slope(x, slope):
+    numeric = numerical_derivative(lambda a: prelu(x, slope=a), slope)
+    assert prelu_slope_grad(x, slope=slope) == pytest.approx(numeric, abs=1e-9)
+
+
+# --- values and conventions at 0 --------------------------------------------------------
+
+
+def test_leaky_relu_returns_input_for_positive_and_slope_times_input_otherwise():
+    assert leaky_relu(3.0) == 3.0
+    assert leaky_relu(-3.0) == pytest.approx(-0.03)
+    assert leaky_relu(-3.0, negative_slope=0.2) == pytest.approx(-0.6)
+    assert leaky_relu(0.0) == 0.0
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.2, 0.3, 0.0])
+def test_leaky_relu_grad_at_zero_is_the_negative_slope(slope):
+    assert leaky_relu_grad(0.0, negative_slope=slope) == slope
+    assert leaky_relu_grad(-0.0, negative_slope=slope) == slope
+    assert leaky_relu_grad(1e-300, negative_slope=slope) == 1.0
+
+
+def test_leaky_relu_with_zero_slope_is_relu():
+    x = np.array([-INF, -2.0, -0.0, 0.0, 0.5, INF, NAN])
+    np.testing.assert_array_equal(leaky_relu(x, negative_slope=0), relu(x))
+
+
+@given(finite, st.floats(min_value=0.0, max_value=10.0))
+def test_leaky_relu_is_max_plus_slope_times_min(x, slope):
+    assert leaky_relu(x, slope) == (x if x > 0 else slope * x)
+
+
+def test_prelu_with_default_slope_starts_at_he_et_al_quarter():
+    assert prelu(-4.0) == -1.0
+    assert prelu_grad(-4.0) == 0.25
+    assert prelu(-4.0, slope=-0.5) == 2.0  # PReLU's learned slope may be negative
+
+
+def test_prelu_accepts_one_slope_per_unit():
+    x = np.array([[-1.0, -2.0, 3.0], [4.0, -5.0, -6.0]])
+    slope = np.array([0.1, 0.2, 0.3])
+    expected = np.where(x > 0, x, slope * x)
+    np.testing.assert_allclose(prelu(x, slope=slope), expected, rtol=0, atol=0)
+    np.testing.assert_array_equal(prelu_grad(x, slope=slope), np.where(x > 0, 1.0, slope + 0 * x))
+    np.testing.assert_array_equal(prelu_slope_grad(x, slope=slope), np.minimum(x, 0.0))
+
+
+@pytest.mark.parametrize(
+    "slope", [[0.1, 0.2, 0.3], [1.5, 2.0, 1.0], [-0.5, 1.5, 0.2], [0.0, 0.0, 0.0], [1.0, 0.0, 3.0]]
+)
+def test_prelu_matches_its_definition_for_slopes_of_any_size_and_sign(slope):
+    x = np.array([[-INF, -2.0, -0.0], [0.0, 0.5, INF], [NAN, -1e300, 1e300]])
+    slope = np.array(slope)
+    expected = np.array([[xi if xi > 0 or xi != xi else (0.0 if si == 0 else si * xi)
+                          for xi, si in zip(row, slope, strict=True)] for row in x])
+    np.testing.assert_array_equal(prelu(x, slope=slope), expected)
+
+
+@pytest.mark.parametrize("x", [-2.0, -0.5, 0.3, 1.0, 4.0])
+def test_elu_matches_its_definition(x):
+    expected = x if x > 0 else 1.5 * math.expm1(x)
+    assert elu(x, alpha=1.5) == pytest.approx(expected, rel=1e-15)
+
+
+def test_elu_grad_at_zero_is_alpha_like_pytorch():
+    assert elu_grad(0.0) == 1.0
+    assert elu_grad(0.0, alpha=2.0) == 2.0
+
+
+@pytest.mark.parametrize("x", [-37.0, -20.0, -10.0, -3.0, -0.5, 0.0, 0.5, 3.0, 10.0])
+def test_gelu_matches_erfc_formula_even_in_the_left_tail(x):
+    # math.erfc is an independent implementation; 1 + erf(x / sqrt 2) would cancel for x << 0.
+    # The tolerance allows for conditioning: erfc(z) changes by 2 z^2 times a relative change of z.
+    expected = 0.5 * x * math.erfc(-x / math.sqrt(2.0))
+    assert gelu(x) == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_gelu_tanh_approximation_is_close_to_exact():
+    x = np.linspace(-8.0, 8.0, 16001)
+    assert np.max(np.abs(gelu(x, approximate="tanh") - gelu(x))) < 5e-4
+
+
+@pytest.mark.parametrize("x", [-700.0, -30.0, -1.0, 0.0, 1.0, 30.0, 700.0])
+def test_silu_and_softplus_match_their_definitions_without_overflow(x):
+    sigmoid = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+    assert silu(x) == pytest.approx(x * sigmoid, rel=1e-14)
+    assert softplus_grad(x) == pytest.approx(sigmoid, rel=1e-14)
+    assert softplus(x) == pytest.approx(max(x, 0.0) + math.log1p(math.exp(-abs(x))), rel=1e-15)
+
+
+def test_smooth_functions_at_zero():
+    assert gelu(0.0) == 0.0 and silu(0.0) == 0.0 and elu(0.0) == 0.0
+    assert softplus(0.0) == pytest.approx(math.log(2.0), rel=1e-15)
+    for grad in (gelu_grad, silu_grad, softplus_grad):
+        assert grad(0.0) == 0.5
+    assert gelu_grad(0.0, approximate="tanh") == 0.5
+
+
+@given(finite)
+def test_softplus_lies_between_relu_and_relu_plus_log2(x):
+    assert relu(x) <= softplus(x) <= relu(x) + math.log(2.0) + 1e-15 * abs(x)
+
+
+def test_silu_minimum_is_where_its_derivative_vanishes():
+    x = np.linspace(-3.0, 0.0, 300001)
+    at = x[np.argmin(silu(x))]
+    assert abs(silu_grad(at)) < 1e-4
+    assert silu(at) == pytest.approx(-0.2784645, abs=1e-6)
+
+
+# --- NaN, infinities, signed zero -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("f", "kw"), FUNCTIONS, ids=FUNCTION_IDS)
+def test_every_function_and_derivative_propagates_nan(f, kw):
+    assert math.isnan(f(NAN, **kw))
+    out = f(np.array([1.0, NAN, -1.0]), **kw)
+    assert math.isnan(out[1]) and not np.isnan(out[[0, 2]]).any()
+
+
+LIMITS = {  # name: (f(-inf), f(inf), f'(-inf), f'(inf))
+    "leaky_relu": (-INF, INF, 0.01, 1.0),
+    "leaky_relu_0.2": (-INF, INF, 0.2, 1.0),
+    "prelu": (-INF, INF, 0.25, 1.0),
+    "prelu_negative": (INF, INF, -0.5, 1.0),
+    "elu": (-1.0, INF, 0.0, 1.0),
+    "elu_alpha_2": (-2.0, INF, 0.0, 1.0),
+    "gelu": (0.0, INF, 0.0, 1.0),
+    "gelu_tanh": (0.0, INF, 0.0, 1.0),
+    "silu": (0.0, INF, 0.0, 1.0),
+    "softplus": (0.0, INF, 0.0, 1.0),
+}
+
+
+@pytest.mark.parametrize(("name", "f", "grad", "kw", "kinked"), FAMILY, ids=IDS)
+def test_infinities_give_the_limits(name, f, grad, kw, kinked):
+    lo, hi, dlo, dhi = LIMITS[name]
+    assert (f(-INF, **kw), f(INF, **kw), grad(-INF, **kw), grad(INF, **kw)) == (lo, hi, dlo, dhi)
+    arr = np.array([-INF, INF])
+    np.testing.assert_array_equal(f(arr, **kw), [lo, hi])
+    np.testing.assert_array_equal(grad(arr, **kw), [dlo, dhi])
+
+
+@pytest.mark.parametrize(("f", "kw"), FUNCTIONS, ids=FUNCTION_IDS)
+def test_huge_finite_inputs_give_no_nan_and_no_warning(f, kw):
+    x = np.array([-1e308, -1e200, -800.0, 800.0, 1e200, 1e308])
+    with np.errstate(all="raise"):
+        y = f(x, **kw)
+    assert not np.isnan(y).any()
+
+
+def test_leaky_relu_keeps_the_sign_of_negative_zero():
+    assert math.copysign(1.0, leaky_relu(-0.0)) == -1.0
+    assert math.copysign(1.0, leaky_relu(0.0)) == 1.0
+
+
+# --- input rules (those of relu) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("f", "kw"), FUNCTIONS, ids=FUNCTION_IDS)
+@pytest.mark.parametrize(
+    "x", [2, -1.5, Fraction(-3, 4), Decimal("0.5"), np.float32(-2.0), np.int64(3), np.uint8(7)]
+)
+def test_scalars_give_a_python_float_equal_to_the_array_result(f, kw, x):
+    result = f(x, **kw)
+    assert type(result) is float
+    assert result == f(np.array([float(x)]), **kw)[0]
+
+
+@pytest.mark.parametrize(("f", "kw"), FUNCTIONS, ids=FUNCTION_IDS)
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_arrays_keep_shape_and_floating_dtype(f, kw, dtype):
+    x = np.linspace(-3, 3, 12, dtype=dtype).reshape(3, 4)
+    y = f(x, **kw)
+    assert isinstance(y, np.ndarray) and y.shape == (3, 4) and y.dtype == dtype
+    np.testing.assert_allclose(y, f(x.astype(np.float64), **kw), rtol=2 * np.finfo(dtype).eps,
+                               atol=2 * np.finfo(dtype).eps)
+
+
+@pytest.mark.parametrize(("f", "kw"), FUNCTIONS, ids=FUNCTION_IDS)
+def test_integer_arrays_and_lists_give_float64(f, kw):
+    ints = np.array([-2, 0, 3])
+    assert f(ints, **kw).dtype == np.float64
+    np.testing.assert_array_equal(f([-2, 0, 3], **kw), f(ints.astype(float), **kw))
+
+
+@pytest.mark.parametrize(("f", "kw"), FUNCTIONS, ids=FUNCTION_IDS)
+def test_out_argument_works_in_place_and_is_checked(f, kw):
+    x = np.linspace(-2.0, 2.0, 9)
+    expected = f(x, **kw)
+    assert f(x, **kw, out=x) is x
+    np.testing.assert_array_equal(x, expected)
+    with pytest.raises(TypeError, match="dtype"):
+        f(x, **kw, out=np.empty(9, dtype=np.float32))
+    with pytest.raises(ValueError, match="shape"):
+        f(x, **kw, out=np.empty(8))
+
+
+@pytest.mark.parametrize(("f", "kw"), FUNCTIONS, ids=FUNCTION_IDS)
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [(True, "bool"), ("1.0", "str"), (None, "NoneType"), (1 + 2j, "complex"),
+     (np.array(["a"]), "dtype"), (np.array([1 + 0j]), "dtype"),
+     ([[1.0], [1.0, 2.0]], "rectangular")],
+)
+def test_bad_input_raises_type_error_naming_it(f, kw, bad, named):
+    with pytest.raises(TypeError, match=named):
+        f(bad, **kw)
+
+
+# --- parameter checks ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("f", [leaky_relu, leaky_relu_grad])
+@pytest.mark.parametrize("slope", [-0.01, INF, -INF, NAN])
+def test_leaky_relu_refuses_a_negative_or_non_finite_slope(f, slope):
+    with pytest.raises(ValueError, match="negative_slope"):
+        f(1.0, negative_slope=slope)
+
+
+@pytest.mark.parametrize("f", [leaky_relu, leaky_relu_grad])
+@pytest.mark.parametrize("slope", [True, "0.1", None, [0.1], np.array([0.1])])
+def test_leaky_relu_refuses_a_slope_that_is_not_a_real_scalar(f, slope):
+    with pytest.raises(TypeError, match="negative_slope"):
+        f(1.0, negative_slope=slope)
+
+
+@pytest.mark.parametrize("f", [elu, elu_grad])
+@pytest.mark.parametrize("alpha", [-1.0, INF, NAN])
+def test_elu_refuses_a_negative_or_non_finite_alpha(f, alpha):
+    with pytest.raises(ValueError, match="alpha"):
+        f(1.0, alpha=alpha)
+
+
+def test_prelu_propagates_a_nan_slope_where_it_is_used():
+    # A learned slope is a parameter like a weight: NaN from a diverged run must show, not raise.
+    x = np.array([[-1.0, 2.0], [3.0, -4.0]])
+    y = prelu(x, slope=np.array([NAN, 0.5]))
+    assert np.isnan(y[0, 0]) and y[1, 0] == 3.0 and y[0, 1] == 2.0 and y[1, 1] == -2.0
+    assert math.isnan(prelu(-1.0, slope=NAN)) and prelu(1.0, slope=NAN) == 1.0
+    assert math.isnan(prelu_grad(-1.0, slope=NAN)) and prelu_grad(1.0, slope=NAN) == 1.0
+
+
+@pytest.mark.parametrize("f", [prelu, prelu_grad, prelu_slope_grad])
+@pytest.mark.parametrize(
+    ("slope", "error"), [(True, TypeError), ("0.25", TypeError), (None, TypeError),
+                         (np.array(["a"]), TypeError), (1j, TypeError)],
+)
+def test_prelu_refuses_a_slope_that_is_not_real(f, slope, error):
+    with pytest.raises(error, match="slope"):
+        f(np.ones((3, 2)), slope=slope)
+
+
+@pytest.mark.parametrize("f", [prelu, prelu_grad, prelu_slope_grad])
+def test_prelu_refuses_a_slope_that_would_enlarge_x(f):
+    with pytest.raises(ValueError, match="broadcast"):
+        f(np.ones((3, 2)), slope=np.ones(3))
+    with pytest.raises(ValueError, match="broadcast"):
+        f(1.0, slope=np.ones(2))
+
+
+@pytest.mark.parametrize("f", [gelu, gelu_grad])
+@pytest.mark.parametrize("approximate", ["exact", "Tanh", None, True])
+def test_gelu_refuses_an_unknown_approximation(f, approximate):
+    with pytest.raises(ValueError, match="approximate"):
+        f(1.0, approximate=approximate)
+
+
+def test_every_relative_is_registered_for_the_mlp():
+    expected = {
+        "leaky_relu": (leaky_relu, leaky_relu_grad), "prelu": (prelu, prelu_grad),
+        "elu": (elu, elu_grad), "gelu": (gelu, gelu_grad), "silu": (silu, silu_grad),
+        "softplus": (softplus, softplus_grad),
+    }
+    for name, pair in expected.items():
+        assert ACTIVATIONS[name] == pair

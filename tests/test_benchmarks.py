@@ -1,0 +1,127 @@
+"""The measuring code of chapter 2: what it computes, never how fast (timings are not asserted)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rectifiers import relu
+from rectifiers.benchmarks import (
+    COPY,
+    FORMULATIONS,
+    Formulation,
+    Timing,
+    bandwidth,
+    cache_sizes,
+    format_table,
+    headline,
+    main,
+    time_formulations,
+)
+
+
+def agreed_subset(dtype, n=257, seed=3):
+    """Finite, non-zero values: where every formulation agrees (NaN, -0.0, ±inf are where they
+    differ, chapter 2)."""
+    x = np.random.default_rng(seed).standard_normal(n).astype(dtype)
+    x[x == 0] = 1.0
+    return x
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("formulation", FORMULATIONS, ids=lambda f: f.name)
+def test_every_formulation_computes_relu_on_the_agreed_subset(formulation, dtype):
+    x = agreed_subset(dtype)
+    expected = np.array([relu(float(v)) for v in x])  # the scalar path, element by element
+    result = formulation.run(x, np.empty_like(x))
+    np.testing.assert_array_equal(np.asarray(result, dtype=np.float64), expected)
+
+
+@pytest.mark.parametrize(
+    "formulation", [f for f in FORMULATIONS if "out=out" in f.name], ids=lambda f: f.name
+)
+def test_formulations_with_out_write_into_out(formulation):
+    x = agreed_subset(np.float32)
+    out = np.full_like(x, np.nan)
+    formulation.run(x, out)
+    np.testing.assert_array_equal(out, np.maximum(x, 0))
+
+
+def test_formulations_do_not_modify_their_input():
+    x = agreed_subset(np.float32)
+    before = x.copy()
+    for formulation in FORMULATIONS:
+        formulation.run(x, np.empty_like(x))
+    np.testing.assert_array_equal(x, before)
+
+
+def test_copy_reference_copies():
+    x = agreed_subset(np.float32)
+    out = np.zeros_like(x)
+    COPY.run(x, out)
+    np.testing.assert_array_equal(out, x)
+
+
+def test_bandwidth_counts_one_read_and_one_write():
+    assert bandwidth(1000, 4, 1e-6) == pytest.approx(8e9)
+    assert bandwidth(2**24, 4, 0.5) == pytest.approx(2 * 2**24 * 4 / 0.5)
+
+
+def test_time_formulations_reports_every_formulation_and_skips_loops_beyond_max_size():
+    small_only = Formulation("loop", lambda x, out: np.maximum(x, 0), max_size=16)
+    always = Formulation("maximum", lambda x, out: np.maximum(x, 0, out=out))
+    rows = time_formulations([8, 64], [small_only, always], repeats=2, min_seconds=0.0)
+    assert [(r.size, r.name) for r in rows] == [
+        (8, COPY.name), (8, "loop"), (8, "maximum"), (64, COPY.name), (64, "maximum"),
+    ]
+    for r in rows:
+        assert r.seconds > 0
+        assert r.bandwidth == pytest.approx(bandwidth(r.size, 4, r.seconds))
+        if r.name == COPY.name:
+            assert r.ratio == 1.0  # the copy against itself, round by round
+
+
+def test_headline_arithmetic():
+    rows = [
+        Timing(COPY.name, 1024, 1e-6, 0.0, 1.0),
+        Timing("max() loop", 1024, 1e-4, 0.0, 100.0),
+        Timing(COPY.name, 4096, 2e-6, 0.0, 1.0),
+        Timing("relu(x, out=out)", 4096, 4e-6, 0.0, 2.0),
+    ]
+    top = headline(rows)
+    assert top["size"] == 4096
+    assert top["relu_out_vs_copy"] == 2.0
+    # loop: 1e-4 s / 1024 elements; relu: 4e-6 s / 4096 elements.
+    assert top["loop_vs_relu"] == pytest.approx((1e-4 / 1024) / (4e-6 / 4096))
+
+
+def test_format_table_lists_every_row():
+    rows = [Timing(COPY.name, 1024, 1e-6, 8.2e9, 1.0), Timing("relu(x)", 1024, 3e-6, 2.7e9, 3.0)]
+    text = format_table(rows)
+    assert COPY.name in text and "relu(x)" in text
+    assert len(text.splitlines()) == 3
+
+
+def test_cache_sizes_reads_sysfs_layout(tmp_path):
+    layout = [("index0", 1, "Data", "32K"), ("index1", 1, "Instruction", "32K"),
+              ("index2", 2, "Unified", "1024K"), ("index3", 3, "Unified", "32M")]
+    for name, level, kind, size in layout:
+        d = tmp_path / name
+        d.mkdir()
+        (d / "level").write_text(f"{level}\n")
+        (d / "type").write_text(f"{kind}\n")
+        (d / "size").write_text(f"{size}\n")
+    assert cache_sizes(tmp_path) == {"L1d": 32 * 1024, "L2": 1024 * 1024, "L3": 32 * 2**20}
+
+
+def test_cache_sizes_is_empty_where_sysfs_is_missing(tmp_path):
+    assert cache_sizes(tmp_path / "nowhere") == {}
+
+
+def test_command_line_prints_table_and_headline(capsys):
+    assert main(["--exponents", "4", "6", "--step", "2", "--repeats", "1"]) == 0
+    printed = capsys.readouterr().out
+    for formulation in FORMULATIONS:
+        assert formulation.name in printed
+    assert "relu(x, out=out) / np.copyto(out, x)" in printed
+    assert "max() loop / relu(x, out=out)" in printed

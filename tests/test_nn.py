@@ -1,0 +1,271 @@
+"""The small MLP: initialisation, forward pass, hand-written gradients, training and input rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rectifiers import MLP, check_grad
+from rectifiers.activations import ACTIVATIONS
+
+
+def reference_forward(net, X):
+    """The network written out independently of MLP: ReLU hidden layers, linear output."""
+    a, zs = X, []
+    for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        zs.append(a @ W + b)
+        a = np.maximum(zs[-1], 0.0)
+    return a @ net.weights[-1] + net.biases[-1], zs
+
+
+KINK_MARGIN = 1e-3  # far above the finite-difference step (about 6e-6) times any slope here
+
+
+def random_problem(sizes, seed, n=12):
+    """A random net with non-zero biases and data whose pre-activations keep clear of 0."""
+    rng = np.random.default_rng(seed)
+    net = MLP(sizes, seed=seed)
+    for b in net.biases:
+        b[:] = rng.normal(0.0, 0.1, size=b.shape)
+    rows = []
+    while len(rows) < n:
+        # A sample's pre-activations depend on that sample only, so drop the ones near a kink.
+        x = rng.normal(size=(1, sizes[0]))
+        if all(np.abs(z).min() > KINK_MARGIN for z in net.preactivations(x)):
+            rows.append(x)
+    X = np.vstack(rows)
+    y = rng.normal(size=(n, sizes[-1]))
+    return net, X, y
+
+
+def test_weights_and_biases_have_the_documented_shapes_and_dtype():
+    net = MLP([3, 16, 8, 2])
+    assert [W.shape for W in net.weights] == [(3, 16), (16, 8), (8, 2)]
+    assert [b.shape for b in net.biases] == [(16,), (8,), (2,)]
+    assert all(p.dtype == np.float64 for p in net.weights + net.biases)
+    assert all(np.all(b == 0.0) for b in net.biases)
+
+
+@pytest.mark.parametrize(("init", "variance"), [("he", 2 / 400), ("glorot", 2 / 700),
+                                                ("lecun", 1 / 400)])
+def test_initial_weights_have_the_documented_variance(init, variance):
+    W = MLP([400, 300, 1], init=init, seed=1).weights[0]
+    assert abs(W.mean()) < 0.01 * np.sqrt(variance) * 10
+    assert W.var() == pytest.approx(variance, rel=0.02)
+
+
+def test_he_init_draws_from_default_rng_with_the_seed():
+    W0 = MLP([5, 4, 1], seed=7).weights[0]
+    expected = np.random.default_rng(7).normal(0.0, np.sqrt(2 / 5), size=(5, 4))
+    np.testing.assert_array_equal(W0, expected)
+
+
+def test_same_seed_same_weights_different_seed_different_weights():
+    a, b, c = MLP([2, 8, 1], seed=3), MLP([2, 8, 1], seed=3), MLP([2, 8, 1], seed=4)
+    for Wa, Wb, Wc in zip(a.weights, b.weights, c.weights, strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+        assert not np.array_equal(Wa, Wc)
+
+
+def test_forward_uses_relu_on_hidden_layers_and_a_linear_output():
+    net, X, _ = random_problem([3, 6, 5, 2], seed=0)
+    expected, _ = reference_forward(net, X)
+    np.testing.assert_allclose(net.forward(X), expected, rtol=1e-12)
+    # A linear output layer can go negative; a ReLU output could not.
+    assert np.any(net.forward(X) < 0)
+
+
+def test_preactivations_lists_every_hidden_layer_before_the_activation():
+    net, X, _ = random_problem([3, 6, 5, 2], seed=1)
+    zs = net.preactivations(X)
+    _, expected = reference_forward(net, X)
+    assert [z.shape for z in zs] == [(12, 6), (12, 5)]
+    for z, e in zip(zs, expected, strict=True):
+        np.testing.assert_allclose(z, e, rtol=1e-12)
+    assert any(np.any(z < 0) for z in zs)  # before the activation: negatives are kept
+
+
+def test_loss_is_the_mean_over_every_element():
+    net, X, y = random_problem([3, 4, 2], seed=2)
+    out, _ = reference_forward(net, X)
+    assert net.loss(X, y) == pytest.approx(np.sum((out - y) ** 2) / y.size, rel=1e-12)
+    assert net.loss_and_grads(X, y)[0] == net.loss(X, y)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("sizes", [[3, 6, 5, 2], [1, 16, 16, 1], [4, 7, 1]])
+def test_analytic_gradients_match_finite_differences(sizes, seed):
+    net, X, y = random_problem(sizes, seed)
+    assert min(np.abs(z).min() for z in net.preactivations(X)) > KINK_MARGIN
+    pattern = [z > 0 for z in net.preactivations(X)]
+
+    def loss_same_side_of_every_kink(_):
+        # Finite differences are only valid if no perturbation moves a unit across 0.
+        zs = net.preactivations(X)
+        assert all(np.array_equal(z > 0, p) for z, p in zip(zs, pattern, strict=True))
+        return net.loss(X, y)
+
+    _, (dWs, dbs) = net.loss_and_grads(X, y)
+    for param, grad in zip(net.weights + net.biases, dWs + dbs, strict=True):
+        assert grad.shape == param.shape
+        result = check_grad(loss_same_side_of_every_kink, grad, param)
+        assert result.max_rel_error < 1e-6, result
+
+
+def test_gradients_of_a_dead_unit_are_exactly_zero():
+    net = MLP([2, 3, 1], seed=0)
+    net.biases[0][1] = -100.0  # unit 1 is negative for every input below
+    X = np.random.default_rng(0).normal(size=(10, 2))
+    _, (dWs, dbs) = net.loss_and_grads(X, np.ones((10, 1)))
+    assert np.all(dWs[0][:, 1] == 0.0) and dbs[0][1] == 0.0
+    assert dWs[1][1, 0] == 0.0
+
+
+def test_step_moves_every_parameter_against_its_gradient():
+    net, X, y = random_problem([2, 5, 1], seed=3)
+    before = [p.copy() for p in net.weights + net.biases]
+    _, (dWs, dbs) = net.loss_and_grads(X, y)
+    net.step((dWs, dbs), lr=0.1)
+    for old, new, g in zip(before, net.weights + net.biases, dWs + dbs, strict=True):
+        np.testing.assert_allclose(new, old - 0.1 * g, rtol=1e-15)
+
+
+def test_a_small_step_lowers_the_loss():
+    net, X, y = random_problem([3, 8, 2], seed=4)
+    loss, grads = net.loss_and_grads(X, y)
+    net.step(grads, lr=1e-3)
+    assert net.loss(X, y) < loss
+
+
+def test_training_reduces_the_loss_on_a_toy_problem():
+    X = np.linspace(-2.0, 2.0, 64).reshape(-1, 1)
+    y = np.abs(X)  # |x| = relu(x) + relu(-x): a ReLU net can fit it exactly
+    net = MLP([1, 16, 16, 1], seed=0)
+    start = net.loss(X, y)
+    history = net.fit(X, y, epochs=200, lr=0.05, batch_size=16, seed=0)
+    assert len(history) == 200
+    assert history[-1] < 0.05 * start
+    assert history[-1] == net.loss(X, y)
+
+
+@pytest.mark.parametrize("batch_size", [None, 5])
+def test_same_seeds_give_identical_runs(batch_size):
+    X = np.random.default_rng(5).normal(size=(23, 2))
+    y = np.sin(X[:, :1]) + X[:, 1:] ** 2
+    runs = []
+    for _ in range(2):
+        net = MLP([2, 8, 8, 1], seed=11)
+        runs.append((net.fit(X, y, epochs=15, lr=0.02, batch_size=batch_size, seed=2), net))
+    assert runs[0][0] == runs[1][0]
+    for Wa, Wb in zip(runs[0][1].weights, runs[1][1].weights, strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+
+
+def test_fit_seed_changes_the_minibatch_order():
+    X = np.random.default_rng(5).normal(size=(23, 2))
+    y = X[:, :1] * X[:, 1:]
+    h = [MLP([2, 8, 1], seed=0).fit(X, y, epochs=3, lr=0.05, batch_size=4, seed=s) for s in (0, 1)]
+    assert h[0] != h[1]
+
+
+def test_callback_sees_every_epoch_with_its_loss():
+    X = np.random.default_rng(6).normal(size=(10, 1))
+    seen = []
+    net = MLP([1, 4, 1])
+    history = net.fit(X, X**2, epochs=4, lr=0.01,
+                      callback=lambda n, epoch, loss: seen.append((n is net, epoch, loss)))
+    assert seen == [(True, e, loss) for e, loss in zip(range(1, 5), history, strict=True)]
+
+
+def test_callback_can_record_dead_fraction_per_layer():
+    X = np.random.default_rng(7).normal(size=(32, 2))
+    log = []
+
+    def record(net, epoch, loss):
+        log.append([float(np.mean(np.all(z <= 0, axis=0))) for z in net.preactivations(X)])
+
+    MLP([2, 8, 8, 1]).fit(X, X[:, :1], epochs=3, lr=0.01, callback=record)
+    assert len(log) == 3 and all(len(row) == 2 for row in log)
+    assert all(0.0 <= f <= 1.0 for row in log for f in row)
+
+
+def test_fit_with_zero_epochs_changes_nothing():
+    net = MLP([1, 3, 1])
+    W = net.weights[0].copy()
+    assert net.fit(np.ones((2, 1)), np.ones((2, 1)), epochs=0, lr=0.1) == []
+    np.testing.assert_array_equal(net.weights[0], W)
+
+
+def test_unknown_activation_lists_the_known_names():
+    with pytest.raises(ValueError, match="unknown activation 'tanhh'") as info:
+        MLP([1, 2, 1], activation="tanhh")
+    for name in ACTIVATIONS:
+        assert name in str(info.value)
+
+
+def test_unknown_init_lists_the_known_names():
+    with pytest.raises(ValueError, match="he"):
+        MLP([1, 2, 1], init="zeros")
+
+
+@pytest.mark.parametrize("sizes", [[3], [], [3, 0, 1], [3, 2.5, 1], [3, -1, 1], [True, 2]])
+def test_bad_layer_sizes_raise(sizes):
+    with pytest.raises(ValueError, match="layer_sizes"):
+        MLP(sizes)
+
+
+@pytest.mark.parametrize(
+    "X",
+    [np.ones(3), np.ones((4, 2)), np.ones((4, 3, 1)), np.ones((0, 3)), [[1.0, 2.0]]],
+)
+def test_badly_shaped_X_names_the_expected_shape(X):
+    net = MLP([3, 4, 1])
+    for call in (net.forward, net.preactivations):
+        with pytest.raises(ValueError, match=r"expected \(n, 3\)"):
+            call(X)
+    with pytest.raises(ValueError, match=r"expected \(n, 3\)"):
+        net.loss_and_grads(X, np.ones((4, 1)))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_inputs_raise(bad):
+    net = MLP([2, 4, 1])
+    X = np.ones((3, 2))
+    X[1, 0] = bad
+    with pytest.raises(ValueError, match=r"\(n, 2\)"):
+        net.forward(X)
+    y = np.ones((3, 1))
+    y[2, 0] = bad
+    with pytest.raises(ValueError, match=r"\(3, 1\)"):
+        net.loss_and_grads(np.ones((3, 2)), y)
+
+
+@pytest.mark.parametrize("y", [np.ones(5), np.ones((5, 2)), np.ones((4, 1))])
+def test_badly_shaped_y_names_the_expected_shape(y):
+    net = MLP([2, 4, 1])
+    with pytest.raises(ValueError, match=r"expected \(5, 1\)"):
+        net.loss_and_grads(np.ones((5, 2)), y)
+    with pytest.raises(ValueError, match=r"expected \(5, 1\)"):
+        net.fit(np.ones((5, 2)), y, epochs=1, lr=0.1)
+
+
+def test_non_real_input_raises_type_error():
+    with pytest.raises(TypeError):
+        MLP([2, 3, 1]).forward(np.array([["a", "b"]]))
+
+
+def test_step_refuses_gradients_of_the_wrong_shape_and_negative_lr():
+    net = MLP([2, 3, 1])
+    dWs = [np.zeros((2, 3)), np.zeros((3, 2))]
+    dbs = [np.zeros(3), np.zeros(1)]
+    with pytest.raises(ValueError, match=r"expected \(3, 1\)"):
+        net.step((dWs, dbs), lr=0.1)
+    with pytest.raises(ValueError, match="lr"):
+        net.step(net.loss_and_grads(np.ones((1, 2)), np.ones((1, 1)))[1], lr=-0.1)
+
+
+@pytest.mark.parametrize("kwargs", [{"epochs": -1}, {"epochs": 1.5}, {"batch_size": 0}])
+def test_fit_refuses_bad_settings(kwargs):
+    settings = {"epochs": 1, "lr": 0.1} | kwargs
+    with pytest.raises(ValueError):
+        MLP([1, 2, 1]).fit(np.ones((3, 1)), np.ones((3, 1)), **settings)
