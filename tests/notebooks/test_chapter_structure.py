@@ -92,3 +92,18 @@ def test_the_primary_sources_are_cited_somewhere():
         text = markdown(nbformat.read(path, as_version=4))
         cited |= {k.strip() for group in CITE.findall(text) for k in group.split(",")}
     assert PRIMARY_SOURCES <= cited, f"never cited: {sorted(PRIMARY_SOURCES - cited)}"
+
+
+def test_glued_figures_also_show_in_jupyter(chapter):
+    # Readers in Colab or Jupyter see no {glue:figure}: the cell itself must display the figure,
+    # and be tagged remove-output so that the book shows it only once, with its caption.
+    path, nb = chapter
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not re.search(r'glue\("fig', cell.source):
+            continue
+        assert not re.search(r'glue\("fig[^)]*display=False', cell.source), (
+            f"{path.name}: a figure is glued with display=False, invisible outside the book"
+        )
+        assert "remove-output" in cell.metadata.get("tags", []), (
+            f"{path.name}: a cell that displays a glued figure needs the remove-output tag"
+        )
