@@ -79,3 +79,11 @@ def test_experiment_a_stacks_learning_rates_and_seeds():
     assert out["diverged"].shape == (2, 3) and not out["diverged"].any()
     single = train_and_track(0.1, seed=2, epochs=2)
     np.testing.assert_array_equal(out["dead"][1, 2], single.dead)
+
+
+def test_experiment_a_keeps_the_trained_nets():
+    out = experiment_a(learning_rates=(0.01, 0.1), seeds=(0, 1), epochs=2)
+    assert [len(row) for row in out["nets"]] == [2, 2]
+    single = train_and_track(0.1, seed=1, epochs=2)
+    for mine, theirs in zip(out["nets"][1][1].weights, single.net.weights, strict=True):
+        np.testing.assert_array_equal(mine, theirs)

@@ -116,6 +116,8 @@ def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rat
     ``(n_lr, n_seeds, epochs + 1, n_hidden_layers)``, ``"loss"`` of shape
     ``(n_lr, n_seeds, epochs + 1)`` and ``"diverged"`` of shape ``(n_lr, n_seeds)``. Extra
     keyword arguments (``bias_init``, ``epochs``, ...) go to :func:`train_and_track`.
+    ``"nets"`` holds the trained networks, ``nets[i][j]`` for learning rate ``i`` and seed ``j``,
+    so that a chapter can inspect them without training them again.
     """
     runs = [[train_and_track(lr, activation=activation, seed=s, **kwargs) for s in seeds]
             for lr in learning_rates]
@@ -125,4 +127,5 @@ def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rat
         "dead": np.array([[r.dead for r in row] for row in runs]),
         "loss": np.array([[r.loss for r in row] for row in runs]),
         "diverged": np.array([[r.diverged for r in row] for row in runs]),
+        "nets": [[r.net for r in row] for row in runs],
     }

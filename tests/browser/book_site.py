@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
+from book_toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML_DIR = Path(os.environ.get("RECTIFIERS_HTML_DIR", ROOT / "_build" / "html")).resolve()
@@ -41,19 +41,7 @@ def unavailable(reason: str):
 
 def toc_pages() -> list[str]:
     """The HTML path of every page in ``_toc.yml``, in reading order (``book/intro.html``...)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []) or []:
-        walk(part.get("chapters"))
-    return [f"{name}.html" for name in files]
+    return [f"{name}.html" for name in toc_files()]
 
 
 def chapter_pages() -> list[str]:

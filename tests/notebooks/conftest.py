@@ -1,4 +1,4 @@
-"""Shared fixtures for the notebook checks: the chapters and the table of contents."""
+"""Shared fixtures for the notebook checks: the chapters, one fixture per notebook."""
 
 from __future__ import annotations
 
@@ -6,30 +6,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 CHAPTERS = sorted(BOOK.glob("[0-9]*.ipynb"))
-
-
-def toc_files() -> list[str]:
-    """Every ``file:`` entry of ``_toc.yml``, in order, without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    found = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                found.append(entry["file"])
-            walk(entry.get("sections"))
-            for part in entry.get("parts", []) or []:
-                walk(part.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []) or []:
-        walk(part.get("chapters"))
-    return found
 
 
 @pytest.fixture(params=CHAPTERS, ids=[p.stem for p in CHAPTERS])

@@ -10,7 +10,8 @@ import os
 import re
 
 import pytest
-from conftest import BOOK, CHAPTERS, ROOT, toc_files
+from book_toc import toc_files
+from conftest import BOOK, CHAPTERS, ROOT
 from execute import execute
 
 # Cells that may differ between runs (timings) must be few, and must say why.
