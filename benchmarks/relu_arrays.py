@@ -1,11 +1,10 @@
-"""Chapter 2's speed experiment: ReLU formulations against np.copyto on float32 arrays.
+"""Chapter 2's speed experiment, a thin entry point: ``make bench``.
 
-Run with ``make bench`` or ``python benchmarks/relu_arrays.py [--quick] [--exponents 10 24]
-[--repeats 7]``. The measuring code lives in :mod:`rectifiers.benchmarks`, which the
-chapter imports too; this script is only its command line.
+Same as ``python -m rectifiers.book.benchmarks [--quick] [--exponents 10 24] [--repeats 7]``;
+the measuring code lives in :mod:`rectifiers.book.benchmarks`, which the chapter imports too.
 """
 
-from rectifiers.benchmarks import main
+from rectifiers.book.benchmarks import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

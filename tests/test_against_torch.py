@@ -1,10 +1,14 @@
 """rectifiers against PyTorch's ``torch.nn.functional``: values, autograd gradients, defaults.
 
-PyTorch is optional (not in requirements.lock): these tests are skipped without it.
-Everything runs in float64. Tolerance: 1e-12 relative, plus 1e-14 absolute, which only
-matters where a value is within rounding of 0: the left tails of GELU, where PyTorch's
-``1 + erf`` and ``1 + tanh`` cancel (to exactly 0 for x < -8.3 and x < -7.3), and the zeros
-of the GELU and SiLU derivatives, where a relative comparison means nothing.
+Every record in ``rectifiers.ACTIVATIONS`` is compared: ``TORCH`` maps its name to the
+PyTorch function, and a record missing from it fails (unless listed in ``NO_TORCH`` with
+the reason). PyTorch is optional (not in requirements.lock): these tests are skipped
+without it, except under ``RECTIFIERS_TORCH_REQUIRED=1`` (CI), where a missing torch fails.
+Values and derivatives are compared in float64, and float16 values on every finite
+float16. Tolerance in float64: 1e-12 relative, plus 1e-14 absolute, which only matters
+where a value is within rounding of 0: the left tails of GELU, where PyTorch's ``1 + erf``
+and ``1 + tanh`` cancel (to exactly 0 for x < -8.3 and x < -7.3), and the zeros of the
+GELU and SiLU derivatives, where a relative comparison means nothing.
 
 Deliberate differences (documented in the docstrings, tested below):
 - softplus: PyTorch returns ``x`` (gradient 1) once ``x > 20``; we return the exact value.
@@ -36,28 +40,43 @@ F = torch.nn.functional
 RTOL, ATOL = 1e-12, 1e-14
 TINY = np.array([-0.0, 0.0, 5e-324, -5e-324, 1e-300, -1e-300, 1e-8, -1e-8])
 X = np.concatenate([np.linspace(-40.0, 40.0, 40001), TINY])
-SLOPE = torch.tensor([0.25], dtype=torch.float64)
 
-# id: (our function, our derivative, the PyTorch function)
-CASES = {
-    "leaky_relu": (r.leaky_relu, r.leaky_relu_grad, F.leaky_relu),
-    "leaky_relu_0.2": (
-        lambda x: r.leaky_relu(x, 0.2), lambda x: r.leaky_relu_grad(x, 0.2),
-        lambda t: F.leaky_relu(t, 0.2),
-    ),
-    "prelu": (r.prelu, r.prelu_grad, lambda t: F.prelu(t, SLOPE)),
-    "elu": (r.elu, r.elu_grad, F.elu),
-    "elu_alpha_1.5": (
-        lambda x: r.elu(x, 1.5), lambda x: r.elu_grad(x, 1.5), lambda t: F.elu(t, 1.5),
-    ),
-    "gelu": (r.gelu, r.gelu_grad, F.gelu),
-    "gelu_tanh": (
-        lambda x: r.gelu(x, "tanh"), lambda x: r.gelu_grad(x, "tanh"),
-        lambda t: F.gelu(t, approximate="tanh"),
-    ),
-    "silu": (r.silu, r.silu_grad, F.silu),
-    "softplus": (r.softplus, r.softplus_grad, F.softplus),
+# Record name -> the PyTorch function, called with the record's params under PyTorch's names.
+TORCH = {
+    "relu": lambda t: F.relu(t),
+    "leaky_relu": lambda t, negative_slope: F.leaky_relu(t, negative_slope),
+    "prelu": lambda t, slope: F.prelu(t, torch.tensor([slope], dtype=t.dtype)),
+    "elu": lambda t, alpha: F.elu(t, alpha),
+    "gelu": lambda t, approximate: F.gelu(t, approximate=approximate),
+    "silu": lambda t: F.silu(t),
+    "softplus": lambda t: F.softplus(t),
+    "sigmoid": lambda t: torch.sigmoid(t),
+    "tanh": lambda t: torch.tanh(t),
 }
+# Records with no PyTorch counterpart, each with the reason. Listed here, or the test fails.
+NO_TORCH: dict[str, str] = {}
+# Where PyTorch's formula is another function on purpose: softplus is x itself above 20.
+DOMAIN_MAX = {"softplus": 20.0}
+# Parameter variants compared too, beside each record's defaults.
+VARIANTS = [
+    r.ACTIVATIONS["leaky_relu"].with_params(negative_slope=0.2),
+    r.ACTIVATIONS["elu"].with_params(alpha=1.5),
+    r.ACTIVATIONS["prelu"].with_params(slope=-0.3),
+    r.ACTIVATIONS["gelu"].with_params(approximate="tanh"),
+]
+COMPARED = [act for act in r.ACTIVATIONS.values() if act.name not in NO_TORCH] + VARIANTS
+
+
+def case_id(act):
+    return "-".join([act.name, *(f"{k}={v}" for k, v in act.params.items())])
+
+
+each_record = pytest.mark.parametrize("act", COMPARED, ids=case_id)
+
+
+def torch_function(act):
+    tf = TORCH[act.name]
+    return lambda t: tf(t, **act.params)
 
 
 def torch_value_and_grad(tf, x):
@@ -68,14 +87,34 @@ def torch_value_and_grad(tf, x):
     return y.detach().numpy(), g.numpy()
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_values_and_derivatives_match_torch_on_finite_inputs(name):
-    f, grad, tf = CASES[name]
-    # Softplus is compared up to PyTorch's threshold, where its formula is the same.
-    x = X[X <= 20.0] if name == "softplus" else X
-    ty, tg = torch_value_and_grad(tf, x)
-    np.testing.assert_allclose(f(x), ty, rtol=RTOL, atol=ATOL)
-    np.testing.assert_allclose(grad(x), tg, rtol=RTOL, atol=ATOL)
+@pytest.mark.parametrize("name", list(r.ACTIVATIONS))
+def test_every_record_has_a_torch_counterpart_or_is_listed_as_having_none(name):
+    assert (name in TORCH) != (name in NO_TORCH), (
+        f"activation {name!r} is in rectifiers.ACTIVATIONS: add its PyTorch function to TORCH "
+        "in tests/test_against_torch.py, or list it in NO_TORCH with the reason"
+    )
+
+
+def test_the_torch_table_names_only_registered_records():
+    assert set(TORCH) | set(NO_TORCH) <= set(r.ACTIVATIONS)
+
+
+@each_record
+def test_values_and_derivatives_match_torch_on_finite_inputs(act):
+    x = X[X <= DOMAIN_MAX.get(act.name, np.inf)]
+    ty, tg = torch_value_and_grad(torch_function(act), x)
+    np.testing.assert_allclose(act(x), ty, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(act.derivative(x), tg, rtol=RTOL, atol=ATOL)
+
+
+@each_record
+def test_float16_values_match_torch_on_every_finite_float16(act):
+    every = np.arange(2**16, dtype=np.uint16).view(np.float16)
+    x = every[np.isfinite(every)]
+    theirs = torch_function(act)(torch.from_numpy(x.copy())).numpy()
+    # PyTorch's half-precision tolerance; both compute in float32 and round once.
+    np.testing.assert_allclose(act(x).astype(np.float64), theirs.astype(np.float64),
+                               rtol=1e-3, atol=1e-5)
 
 
 def test_softplus_above_torchs_threshold_differs_by_less_than_2e_9_and_is_exact():
@@ -110,37 +149,26 @@ def test_gelu_tanh_left_tail_is_nonzero_where_torchs_one_plus_tanh_rounds_to_zer
     assert np.all(r.gelu(x, approximate="tanh") < 0) and np.all(r.gelu_grad(x, "tanh") < 0)
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_nan_propagates_like_torch(name):
-    f, _, tf = CASES[name]
-    ty, _ = torch_value_and_grad(tf, np.array([np.nan, 1.0]))
-    assert np.isnan(ty[0]) and np.isnan(f(np.array([np.nan, 1.0]))[0])
+@each_record
+def test_nan_propagates_like_torch(act):
+    ty, _ = torch_value_and_grad(torch_function(act), np.array([np.nan, 1.0]))
+    assert np.isnan(ty[0]) and np.isnan(act(np.array([np.nan, 1.0]))[0])
 
 
-@pytest.mark.parametrize("name", ["leaky_relu", "prelu", "elu"])
-def test_derivative_at_nan_is_nan_where_torch_picks_a_branch(name):
-    _, grad, tf = CASES[name]
-    _, tg = torch_value_and_grad(tf, np.array([np.nan]))
-    assert np.isfinite(tg[0])  # PyTorch: "x > 0" is False for NaN, so the left slope
-    assert np.isnan(grad(np.array([np.nan]))[0])
+@each_record
+def test_derivative_at_nan_is_nan_even_where_torch_picks_a_branch(act):
+    # PyTorch's piecewise backward tests "x > 0", False for NaN, and returns the left slope.
+    assert np.isnan(act.derivative(np.array([np.nan]))[0])
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_infinities_match_torch_or_give_the_limit_where_torch_gives_nan(name):
-    f, grad, tf = CASES[name]
+@each_record
+def test_infinities_match_torch_or_give_the_limit_where_torch_gives_nan(act):
     x = np.array([-np.inf, np.inf])
-    ty, tg = torch_value_and_grad(tf, x)
-    for ours, theirs in ((f(x), ty), (grad(x), tg)):
-        assert not np.isnan(ours).any()
+    ty, tg = torch_value_and_grad(torch_function(act), x)
+    for ours, theirs in ((act(x), ty), (act.derivative(x), tg)):
+        assert not np.isnan(ours).any()  # the limits: tests/test_registry.py checks them
         known = ~np.isnan(theirs)
         np.testing.assert_array_equal(ours[known], theirs[known])
-    limits = {  # what PyTorch leaves NaN, and the limit we give instead
-        "gelu": ([0.0, np.inf], [0.0, 1.0]), "gelu_tanh": ([0.0, np.inf], [0.0, 1.0]),
-        "silu": ([0.0, np.inf], [0.0, 1.0]),
-    }
-    if name in limits:
-        np.testing.assert_array_equal(f(x), limits[name][0])
-        np.testing.assert_array_equal(grad(x), limits[name][1])
 
 
 def test_prelu_slope_gradient_matches_torch_autograd_per_channel():
@@ -163,13 +191,13 @@ def test_prelu_mlp_gradients_match_a_torch_network_with_the_same_weights():
     X = rng.uniform(-2, 2, size=(40, 2))
     y = np.sin(X[:, :1])
     net = r.MLP([2, 8, 6, 1], activation="prelu", seed=2)
-    for s in net.slopes:
+    for s in net.learnable:
         s[:] = rng.uniform(-0.3, 0.5, size=s.shape)
     loss, (dWs, dbs, dslopes) = net.loss_and_grads(X, y)
 
     Ws = [torch.tensor(W, requires_grad=True) for W in net.weights]
     bs = [torch.tensor(b, requires_grad=True) for b in net.biases]
-    slopes = [torch.tensor(s, requires_grad=True) for s in net.slopes]
+    slopes = [torch.tensor(s, requires_grad=True) for s in net.learnable]
     a = torch.tensor(X)
     for W, b, s in zip(Ws[:-1], bs[:-1], slopes, strict=True):
         a = F.prelu(a @ W + b, s)

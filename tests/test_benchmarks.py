@@ -6,15 +6,21 @@ import numpy as np
 import pytest
 
 from rectifiers import relu
-from rectifiers.benchmarks import (
+from rectifiers.book.benchmarks import (
+    COMPARISONS,
     COPY,
     FORMULATIONS,
+    Comparison,
     Formulation,
+    Ratio,
     Timing,
     bandwidth,
     cache_sizes,
+    compare,
+    format_ratios,
     format_table,
     headline,
+    machine,
     main,
     time_formulations,
 )
@@ -119,9 +125,61 @@ def test_cache_sizes_is_empty_where_sysfs_is_missing(tmp_path):
 
 
 def test_command_line_prints_table_and_headline(capsys):
-    assert main(["--exponents", "4", "6", "--step", "2", "--repeats", "1"]) == 0
+    assert main(["--exponents", "4", "6", "--step", "2", "--repeats", "1",
+                 "--goal-exponents", "6", "8"]) == 0
     printed = capsys.readouterr().out
     for formulation in FORMULATIONS:
         assert formulation.name in printed
     assert "relu(x, out=out) / np.copyto(out, x)" in printed
     assert "max() loop / relu(x, out=out)" in printed
+    for comparison in COMPARISONS:
+        assert comparison.name in printed
+    assert "fixed cost" in printed and "in place at 2**8" in printed
+    assert max(len(line) for line in printed.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("comparison", COMPARISONS, ids=lambda c: c.name)
+def test_each_comparison_computes_the_same_values_as_its_baselines(comparison, dtype):
+    """A ratio only means something if both sides compute the same function."""
+    x = agreed_subset(dtype)
+    results = []
+    for run in [comparison.run] + [b.run for b in comparison.baselines]:
+        xi = x.copy()
+        yi = xi if comparison.in_place else np.empty_like(xi)
+        result = run(xi, yi)
+        results.append(np.asarray(yi if result is None else result))
+    for other in results[1:]:
+        np.testing.assert_array_equal(results[0], other)
+
+
+def test_compare_reports_one_ratio_per_comparison_size_and_dtype():
+    fast = Formulation("copy", lambda x, y: np.copyto(y, x))
+    c = Comparison("maximum", lambda x, y: np.maximum(x, 0, out=y), (fast, fast))
+    ratios = compare([8, 64], [c], dtypes=(np.float32, np.float64), repeats=3, min_seconds=0.0)
+    assert [(r.dtype, r.size) for r in ratios] == [
+        ("float32", 8), ("float32", 64), ("float64", 8), ("float64", 64)]
+    for r in ratios:
+        assert r.name == "maximum" and r.ratio > 0 and r.seconds > 0
+
+
+def test_compare_in_place_hands_the_input_as_out():
+    seen = []
+    c = Comparison("f(x, out=x)", lambda x, y: seen.append(x is y),
+                   (Formulation("g", lambda x, y: seen.append(x is y)),), in_place=True)
+    compare([4], [c], dtypes=(np.float32,), repeats=1, min_seconds=0.0)
+    assert seen and all(seen)
+
+
+def test_format_ratios_has_one_column_per_function_and_dtype():
+    ratios = [Ratio("relu(x, out=y)", "float32", 2**16, 1.01, 0.0, 1e-5),
+              Ratio("relu(x, out=y)", "float64", 2**16, 0.98, 0.0, 2e-5),
+              Ratio("leaky_relu(x, out=y)", "float32", 2**18, 0.5, 0.0, 1e-4)]
+    lines = format_ratios(ratios).splitlines()
+    assert lines[0].split() == ["size", "relu", "f32", "relu", "f64", "leaky", "f32"]
+    assert lines[1].split() == ["2**16", "1.01", "0.98"]
+    assert lines[2].split() == ["2**18", "0.50"]
+
+
+def test_machine_names_numpy():
+    assert f"NumPy {np.__version__}" in machine()

@@ -1,4 +1,4 @@
-"""Tests for rectifiers.experiments: the set-up of chapter 4's experiment A."""
+"""Tests for rectifiers.book.experiments: the set-up of chapter 4's experiment A."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rectifiers import MLP, dead_fraction
-from rectifiers.experiments import EXPERIMENT_A, experiment_a, toy_regression, train_and_track
+from rectifiers.book.experiments import EXPERIMENT_A, experiment_a, toy_regression, train_and_track
 
 
 def test_toy_regression_shapes_range_and_target():
@@ -69,7 +69,7 @@ def test_a_diverging_run_is_flagged_without_warnings():
 
 def test_train_and_track_accepts_another_activation():
     rec = train_and_track(0.03, activation="leaky_relu", seed=0, epochs=2)
-    assert rec.net.activation == "leaky_relu" and rec.dead.shape == (3, 3)
+    assert rec.net.activation.name == "leaky_relu" and rec.dead.shape == (3, 3)
 
 
 def test_experiment_a_stacks_learning_rates_and_seeds():
@@ -87,3 +87,42 @@ def test_experiment_a_keeps_the_trained_nets():
     single = train_and_track(0.1, seed=1, epochs=2)
     for mine, theirs in zip(out["nets"][1][1].weights, single.net.weights, strict=True):
         np.testing.assert_array_equal(mine, theirs)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "name"), [
+    ({"n_samples": 0}, ValueError, "n_samples"), ({"n_samples": 2.5}, TypeError, "n_samples"),
+    ({"epochs": -1}, ValueError, "epochs"), ({"epochs": 1.0}, TypeError, "epochs"),
+    ({"batch_size": 0}, ValueError, "batch_size"), ({"seed": -1}, ValueError, "seed"),
+    ({"data_seed": -2}, ValueError, "seed"), ({"layer_sizes": ()}, ValueError, "layer_sizes"),
+    ({"layer_sizes": (3, 8, 1)}, ValueError, "layer_sizes"), ({"lr": 0.0}, ValueError, "lr"),
+    ({"lr": -0.1}, ValueError, "lr"), ({"bias_init": "0"}, TypeError, "bias_init"),
+])
+def test_train_and_track_checks_its_arguments_naming_the_parameter(kwargs, error, name):
+    settings = {"lr": 0.01, "epochs": 1} | kwargs
+    with pytest.raises(error, match=name):
+        train_and_track(**settings)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "name"), [
+    ({"learning_rates": ()}, ValueError, "learning_rates"),
+    ({"seeds": []}, ValueError, "seeds"), ({"seeds": 3}, TypeError, "seeds"),
+    ({"learning_rates": "0.1"}, TypeError, "learning_rates"),
+])
+def test_experiment_a_refuses_empty_or_non_sequence_settings(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        experiment_a(epochs=1, **kwargs)
+
+
+@pytest.mark.parametrize(("n_samples", "error"), [(0, ValueError), (-5, ValueError),
+                                                  (3.0, TypeError), (True, TypeError)])
+def test_toy_regression_refuses_bad_sizes(n_samples, error):
+    with pytest.raises(error, match="n_samples"):
+        toy_regression(n_samples)
+
+
+def test_a_net_without_hidden_layers_has_no_dead_units_to_track():
+    rec = train_and_track(0.05, layer_sizes=(2, 1), epochs=3)
+    assert rec.dead.shape == (4, 0) and np.all(np.isfinite(rec.loss))
+    assert rec.loss[-1] < rec.loss[0]
+    out = experiment_a(learning_rates=(0.05,), seeds=(0,), layer_sizes=(2, 1), epochs=1)
+    assert out["dead"].shape == (1, 1, 2, 0)

@@ -164,3 +164,53 @@ def test_check_grad_propagates_nan():
 def test_check_grad_refuses_a_gradient_of_the_wrong_shape():
     with pytest.raises(ValueError, match=r"expected \(3,\)"):
         check_grad(np.sin, np.ones(2), np.zeros(3))
+
+
+# --- the callables' results are checked; 0-d, empty and huge inputs work -----------------
+
+
+@pytest.mark.parametrize(("result", "match"), [
+    (lambda x: 1j * x, "complex"), (lambda x: "1.0", "str"), (lambda x: None, "NoneType"),
+    (lambda x: np.asarray(x, dtype=complex), "complex128"),
+    (lambda x: np.asarray(x, dtype=object), "object"),
+])
+@pytest.mark.parametrize("x", [0.5, np.array([0.5, 1.5])], ids=["scalar", "array"])
+def test_a_callable_returning_non_real_numbers_is_a_clear_error(result, match, x):
+    with pytest.raises(TypeError, match=f"f must return real numbers, got .*{match}"):
+        numerical_derivative(result, x)
+    with pytest.raises(TypeError, match=f"must return real numbers, got .*{match}"):
+        check_grad(relu, result, x)
+    with pytest.raises(TypeError, match=f"must return real numbers, got .*{match}"):
+        check_grad(result, relu_grad, x)
+
+
+def test_numerical_gradient_checks_what_f_returns():
+    for bad in ("2.0", None, 1j):
+        with pytest.raises(TypeError, match="f must return real numbers"):
+            numerical_gradient(lambda w, bad=bad: bad, np.ones(2))
+
+
+def test_f_that_is_not_callable_is_refused():
+    with pytest.raises(TypeError, match="f must be callable"):
+        numerical_derivative(3.0, 1.0)
+
+
+def test_zero_dimensional_input_gives_a_zero_dimensional_result():
+    d = numerical_derivative(relu, np.array(2.0))
+    assert isinstance(d, np.ndarray) and d.shape == () and d == pytest.approx(1.0)
+    result = check_grad(relu, relu_grad, np.array(-3.0))
+    assert result.max_rel_error == 0.0 and result.index == ()
+
+
+def test_empty_input_gives_an_empty_result_and_no_error():
+    assert numerical_derivative(relu, np.empty((0, 3))).shape == (0, 3)
+    result = check_grad(relu, relu_grad, [])
+    assert result.max_rel_error == 0.0 and result.index is None
+
+
+@pytest.mark.parametrize("x", [np.finfo(np.float64).max, -np.finfo(np.float64).max, 1.7e308])
+def test_numerical_derivative_near_the_float_maximum_is_finite(x):
+    assert numerical_derivative(relu, x) == pytest.approx(1.0 if x > 0 else 0.0)
+    assert numerical_derivative(lambda v: -v, x) == pytest.approx(-1.0)
+    np.testing.assert_allclose(numerical_derivative(relu, np.array([x, 1.0])),
+                               [1.0 if x > 0 else 0.0, 1.0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rectifiers import MLP, check_grad
+from rectifiers import MLP, check_grad, dead_fraction
 from rectifiers.activations import ACTIVATIONS
 
 
@@ -105,8 +105,9 @@ def test_analytic_gradients_match_finite_differences(sizes, seed):
         assert all(np.array_equal(z > 0, p) for z, p in zip(zs, pattern, strict=True))
         return net.loss(X, y)
 
-    _, (dWs, dbs) = net.loss_and_grads(X, y)
-    for param, grad in zip(net.weights + net.biases, dWs + dbs, strict=True):
+    _, grads = net.loss_and_grads(X, y)
+    assert grads.learnable == []
+    for param, grad in zip(net.parameters(), grads.weights + grads.biases, strict=True):
         assert grad.shape == param.shape
         result = check_grad(loss_same_side_of_every_kink, grad, param)
         assert result.max_rel_error < 1e-6, result
@@ -116,7 +117,7 @@ def test_gradients_of_a_dead_unit_are_exactly_zero():
     net = MLP([2, 3, 1], seed=0)
     net.biases[0][1] = -100.0  # unit 1 is negative for every input below
     X = np.random.default_rng(0).normal(size=(10, 2))
-    _, (dWs, dbs) = net.loss_and_grads(X, np.ones((10, 1)))
+    _, (dWs, dbs, _) = net.loss_and_grads(X, np.ones((10, 1)))
     assert np.all(dWs[0][:, 1] == 0.0) and dbs[0][1] == 0.0
     assert dWs[1][1, 0] == 0.0
 
@@ -124,8 +125,9 @@ def test_gradients_of_a_dead_unit_are_exactly_zero():
 def test_step_moves_every_parameter_against_its_gradient():
     net, X, y = random_problem([2, 5, 1], seed=3)
     before = [p.copy() for p in net.weights + net.biases]
-    _, (dWs, dbs) = net.loss_and_grads(X, y)
-    net.step((dWs, dbs), lr=0.1)
+    _, grads = net.loss_and_grads(X, y)
+    dWs, dbs = grads.weights, grads.biases
+    net.step(grads, lr=0.1)
     for old, new, g in zip(before, net.weights + net.biases, dWs + dbs, strict=True):
         np.testing.assert_allclose(new, old - 0.1 * g, rtol=1e-15)
 
@@ -177,16 +179,17 @@ def test_callback_sees_every_epoch_with_its_loss():
     assert seen == [(True, e, loss) for e, loss in zip(range(1, 5), history, strict=True)]
 
 
-def test_callback_can_record_dead_fraction_per_layer():
+def test_callback_sees_the_net_after_each_epochs_update():
     X = np.random.default_rng(7).normal(size=(32, 2))
-    log = []
-
-    def record(net, epoch, loss):
-        log.append([float(np.mean(np.all(z <= 0, axis=0))) for z in net.preactivations(X)])
-
-    MLP([2, 8, 8, 1]).fit(X, X[:, :1], epochs=3, lr=0.01, callback=record)
-    assert len(log) == 3 and all(len(row) == 2 for row in log)
-    assert all(0.0 <= f <= 1.0 for row in log for f in row)
+    net = MLP([2, 8, 8, 1])
+    initial = net.weights[0].copy()
+    seen = []
+    net.fit(X, X[:, :1], epochs=3, lr=0.01, callback=lambda n, e, loss: seen.append(
+        (n is net, n.weights[0].copy(), dead_fraction(n.preactivations(X)))))
+    assert [is_net for is_net, _, _ in seen] == [True] * 3
+    assert not np.array_equal(seen[0][1], initial)  # called after the epoch's steps
+    np.testing.assert_array_equal(seen[-1][1], net.weights[0])
+    np.testing.assert_array_equal(seen[-1][2], dead_fraction(net.preactivations(X)))
 
 
 def test_fit_with_zero_epochs_changes_nothing():
@@ -259,13 +262,85 @@ def test_step_refuses_gradients_of_the_wrong_shape_and_negative_lr():
     dWs = [np.zeros((2, 3)), np.zeros((3, 2))]
     dbs = [np.zeros(3), np.zeros(1)]
     with pytest.raises(ValueError, match=r"expected \(3, 1\)"):
-        net.step((dWs, dbs), lr=0.1)
+        net.step((dWs, dbs, []), lr=0.1)
     with pytest.raises(ValueError, match="lr"):
         net.step(net.loss_and_grads(np.ones((1, 2)), np.ones((1, 1)))[1], lr=-0.1)
 
 
-@pytest.mark.parametrize("kwargs", [{"epochs": -1}, {"epochs": 1.5}, {"batch_size": 0}])
-def test_fit_refuses_bad_settings(kwargs):
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"epochs": -1}, ValueError), ({"epochs": 1.5}, TypeError), ({"batch_size": 0}, ValueError),
+    ({"lr": 0.0}, ValueError), ({"lr": float("nan")}, ValueError), ({"lr": [0.1]}, TypeError),
+    ({"seed": -1}, ValueError), ({"callback": 3}, TypeError)])
+def test_fit_refuses_bad_settings_naming_the_parameter(kwargs, error):
     settings = {"epochs": 1, "lr": 0.1} | kwargs
-    with pytest.raises(ValueError):
+    with pytest.raises(error, match=next(iter(kwargs))):
         MLP([1, 2, 1]).fit(np.ones((3, 1)), np.ones((3, 1)), **settings)
+
+
+# --- the activation record: learnable parameters (PReLU), one Grads shape for every net -------
+
+
+def test_prelu_net_has_one_learnable_slope_per_hidden_unit_at_the_records_init():
+    net = MLP([3, 5, 4, 2], activation="prelu")
+    init = ACTIVATIONS["prelu"].learnable.init
+    assert [s.shape for s in net.learnable] == [(5,), (4,)]
+    assert all(np.all(s == init) for s in net.learnable)
+    assert MLP([3, 5, 2], activation="relu").learnable == []
+
+
+def test_prelu_net_applies_each_units_slope():
+    net = MLP([1, 3, 1], activation="prelu", seed=0)
+    net.learnable[0][:] = [0.0, 0.5, -1.0]
+    X = np.array([[-1.0], [2.0]])
+    z = X @ net.weights[0] + net.biases[0]
+    hidden = np.where(z > 0, z, net.learnable[0] * z)
+    np.testing.assert_array_equal(net.forward(X), hidden @ net.weights[1] + net.biases[1])
+
+
+def test_prelu_slope_gradients_match_finite_differences():
+    net, X, y = random_problem([2, 6, 5, 1], seed=1)
+    net = MLP([2, 6, 5, 1], activation="prelu", seed=1)
+    for s in net.learnable:
+        s[:] = np.linspace(-0.3, 0.6, s.size)
+    _, grads = net.loss_and_grads(X, y)
+    assert len(grads.learnable) == 2
+    for param, grad in zip(net.parameters(), [*grads.weights, *grads.biases, *grads.learnable],
+                           strict=True):
+        assert check_grad(lambda _: net.loss(X, y), grad, param).max_rel_error < 1e-6
+
+
+def test_parameters_are_the_nets_own_arrays_in_grads_order():
+    net = MLP([2, 4, 3, 1], activation="prelu")
+    params = net.parameters()
+    assert len(params) == 3 + 3 + 2
+    assert all(p is q for p, q in zip(params, [*net.weights, *net.biases, *net.learnable],
+                                      strict=True))
+    _, grads = net.loss_and_grads(np.ones((2, 2)), np.ones((2, 1)))
+    flat = [*grads.weights, *grads.biases, *grads.learnable]
+    assert [g.shape for g in flat] == [p.shape for p in params]
+
+
+def test_step_checks_every_gradient_before_changing_any_parameter():
+    net = MLP([2, 4, 1], activation="prelu")
+    before = [p.copy() for p in net.parameters()]
+    _, grads = net.loss_and_grads(np.ones((2, 2)), np.ones((2, 1)))
+    bad = grads._replace(learnable=[np.zeros(5)])  # the last array has the wrong shape
+    with pytest.raises(ValueError, match=r"expected \(4,\)"):
+        net.step(bad, lr=0.1)
+    for old, new in zip(before, net.parameters(), strict=True):
+        np.testing.assert_array_equal(old, new)
+    with pytest.raises(ValueError, match="learnable"):  # a ReLU net's Grads on a PReLU net
+        net.step(MLP([2, 4, 1]).loss_and_grads(np.ones((2, 2)), np.ones((2, 1)))[1], lr=0.1)
+
+
+def test_fit_raises_floating_point_error_naming_epoch_and_lr_when_training_diverges():
+    X = np.linspace(-1, 1, 32).reshape(-1, 1)
+    with pytest.raises(FloatingPointError, match=r"epoch \d+.*lr=1000"):
+        MLP([1, 16, 1], seed=0).fit(X, 3 * X, epochs=50, lr=1000.0)
+
+
+def test_no_hidden_layer_is_a_linear_model():
+    net = MLP([2, 1])
+    X = np.array([[1.0, -2.0], [0.5, 3.0]])
+    np.testing.assert_allclose(net.forward(X), X @ net.weights[0] + net.biases[0])
+    assert net.preactivations(X) == []

@@ -36,9 +36,25 @@ def assert_same_floats(result, expected):
 
 @pytest.fixture
 def small_blocks():
-    """Blocks of 4 elements (float32) so that small arrays take the multi-block path."""
-    with patch.object(activations, "_RELU_BLOCK_BYTES", 16):
+    """Blocks of 4 elements (float32) so that small arrays take relu_grad's blocked path."""
+    with patch.object(activations, "_BLOCK_BYTES", 16):
         yield
+
+
+@pytest.fixture(params=[False, True, "neither"], ids=["x-first", "zero-first", "neither"])
+def tie_order(request):
+    """Force each of relu's three ways for floats, whatever the probe found on this machine.
+
+    Yields (forced order, {dtype: the order the probe found}). A forced order that the
+    probe rejected may give -0.0; the fallback ("neither") never does.
+    """
+    saved = dict(activations._RELU_ZERO)
+    probed = {np.dtype(t): activations._relu_zero(np.dtype(t)) for t in FLOATS}
+    for dtype in probed:
+        activations._RELU_ZERO[dtype] = request.param
+    yield request.param, probed
+    activations._RELU_ZERO.clear()
+    activations._RELU_ZERO.update(saved)
 
 
 # --- dtypes --------------------------------------------------------------------------------
@@ -132,7 +148,7 @@ def test_numpy_scalar_still_gives_python_float():
 # --- edge values -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dtype", FLOATS + [np.longdouble])
+@pytest.mark.parametrize("dtype", FLOATS)
 def test_relu_edge_values_match_the_scalar_path(dtype):
     x = np.array(EDGES + [NEG_NAN], dtype=dtype)
     result = relu(x)
@@ -232,20 +248,73 @@ def test_relu_with_out_overlapping_the_input_gives_the_result_of_the_original_in
     np.testing.assert_array_equal(base[1:], expected)
 
 
-# --- the blocked path ------------------------------------------------------------------------
+# --- relu's single pass: the probed operand order, and the fallback ---------------------------
 
 
-def test_relu_of_an_array_larger_than_a_block_matches_the_scalar_path():
-    x = np.random.default_rng(1).standard_normal(3 * activations._RELU_BLOCK_BYTES // 4 + 17)
-    x = x.astype(np.float32)
-    x[[5, -3]] = -0.0  # in the first and the last block only
+def layouts(values):
+    """The same values laid out the ways NumPy's loops differ: (name, x) pairs."""
+    n, dtype = values.size, values.dtype
+    raw = np.zeros(n * dtype.itemsize + 1, np.uint8)
+    misaligned = raw[1:].view(dtype)
+    misaligned[...] = values
+    return [
+        ("contiguous", values.copy()),
+        ("strided", np.repeat(values, 2)[::2]),
+        ("reversed", values[::-1].copy()[::-1]),
+        ("misaligned", misaligned),
+        ("2-D transposed", np.tile(values, (3, 1)).T),
+    ]
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_the_probe_finds_a_safe_order_or_none(dtype):
+    assert activations._relu_zero(np.dtype(dtype)) in (True, False, "neither")
+    zeros = activations._ZEROS[np.dtype(dtype)]
+    assert zeros.dtype == dtype and not zeros.any() and not np.signbit(zeros).any()
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n", [1, 7, 8, 15, 16, 17, 31, 33, 64, 100, 1000, 4097, 2**16 - 1,
+                               2**16 + 1])
+def test_the_probed_order_gives_positive_zero_on_every_layout(dtype, n):
+    """What the probe promises, checked on sizes and layouts it did not try itself."""
+    values = np.full(n, -0.0, dtype)
+    values[::5] = np.nan
+    values[2::9] = -2
+    for name, x in layouts(values):
+        nans = np.isnan(x).copy()
+        for out in (None, np.empty(x.shape, dtype), x):
+            result = relu(x, out=out)
+            assert not np.any(np.signbit(result) & ~np.isnan(result)), (name, n, out is x)
+            np.testing.assert_array_equal(np.isnan(result), nans)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_every_way_of_relu_matches_the_scalar_path(tie_order, dtype):
+    forced, probed = tie_order
+    values = np.array(EDGES * 5 + [NEG_NAN], dtype=dtype)
+    for _, x in layouts(values):
+        expected = scalar_path(relu, x, dtype)
+        for out in (None, np.empty(x.shape, dtype), x):
+            result = relu(x, out=out)
+            nan = np.isnan(expected)
+            np.testing.assert_array_equal(np.isnan(result), nan)
+            np.testing.assert_array_equal(result[~nan], expected[~nan])
+            if forced == "neither" or forced == probed[np.dtype(dtype)]:
+                assert_same_floats(result, expected)  # the sign of zero too
+
+
+def test_relu_of_a_large_array_matches_the_scalar_path():
+    x = np.random.default_rng(1).standard_normal(3 * 2**18 + 17).astype(np.float32)
+    x[[5, -3]] = -0.0
     x[[100, -100]] = [np.nan, NEG_NAN]
     assert_same_floats(relu(x), scalar_path(relu, x, np.float32))
 
 
-def test_relu_in_place_on_many_small_blocks(small_blocks):
-    x = np.array(EDGES * 5 + [NEG_NAN], dtype=np.float32)
-    expected = scalar_path(relu, x, np.float32)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_relu_in_place_turns_negative_zero_positive(dtype):
+    x = np.array(EDGES * 5 + [NEG_NAN], dtype=dtype)
+    expected = scalar_path(relu, x, dtype)
     relu(x, out=x)
     assert_same_floats(x, expected)
 
@@ -258,13 +327,70 @@ def test_relu_in_place_on_many_small_blocks(small_blocks):
         lambda a: a.reshape(6, 6)[:, 1:4],  # a non-contiguous window
     ],
 )
-def test_relu_of_non_contiguous_arrays_matches_the_scalar_path(small_blocks, make):
+def test_relu_of_non_contiguous_arrays_matches_the_scalar_path(make):
     a = np.array(EDGES * 5 + [NEG_NAN], dtype=np.float32)
     x = make(a)
     assert_same_floats(relu(x), scalar_path(relu, x, np.float32))
     out = np.empty(x.shape[::-1], dtype=np.float32).T  # a non-contiguous out as well
     relu(x, out=out)
     assert_same_floats(out, scalar_path(relu, x, np.float32))
+
+
+def test_relu_takes_the_general_path_for_arrays_that_need_converting():
+    big_endian = np.array([-0.0, -1.0, np.nan, 2.0], dtype=">f8")
+    result = relu(big_endian)
+    assert_same_floats(result, scalar_path(relu, big_endian, np.float64))
+    with pytest.raises(TypeError, match="masked"):
+        relu(np.ma.masked_array([1.0, -1.0], mask=[True, False]))
+
+
+# --- relu_grad's blocks: the fast comparison, heaviside only where a block holds NaN ----------
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("in_place", [False, True])
+def test_relu_grad_blocks_with_and_without_nan(small_blocks, dtype, in_place):
+    x = np.array([1.0, -1.0, 0.0, -0.0] * 3 + [2.0, np.nan, -np.inf, np.inf]
+                 + [3.0, -3.0, NEG_NAN, 0.5] * 1100, dtype=dtype)
+    expected = scalar_path(relu_grad, x, dtype)
+    out = x if in_place else np.empty_like(x)
+    relu_grad(x, out=out)
+    assert_same_floats(out, expected)
+    assert not np.signbit(out[~np.isnan(out)]).any()
+
+
+def test_relu_grad_of_a_large_array_with_one_nan_in_one_block():
+    x = np.random.default_rng(2).standard_normal(3 * 2**17 + 5)
+    x[2**17 + 3] = np.nan
+    assert_same_floats(relu_grad(x), scalar_path(relu_grad, x, np.float64))
+
+
+def test_relu_grad_with_out_overlapping_the_input_gives_the_result_of_the_original_input():
+    base = np.array([-1.0, np.nan, 2.0, 0.0] * 400)
+    expected = relu_grad(base[:-1].copy())
+    relu_grad(base[:-1], out=base[1:])
+    assert_same_floats(base[1:], expected)
+
+
+# --- leaky_relu's fast path is the general formula, bit for bit ------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.0])
+@pytest.mark.parametrize("where", ["new", "out", "in place"])
+def test_leaky_relu_fast_path_equals_the_general_path(dtype, slope, where):
+    from rectifiers import leaky_relu
+
+    x = np.array(EDGES * 3 + [NEG_NAN, 1e-40, -1e-40, -3e38], dtype=dtype)
+    # np.float64(slope) is not exactly a float, so it takes the general path.
+    expected = leaky_relu(x, negative_slope=np.float64(slope))
+    if where == "new":
+        result = leaky_relu(x, negative_slope=slope)
+    else:
+        result = x.copy() if where == "in place" else np.empty_like(x)
+        leaky_relu(x if where == "out" else result, negative_slope=slope, out=result)
+    assert_same_floats(result, expected)
+    assert_same_floats(expected, scalar_path(lambda v: leaky_relu(v, slope), x, dtype))
 
 
 # --- property: the array path equals the scalar path element by element ----------------------
@@ -285,9 +411,8 @@ def test_relu_on_arrays_equals_the_scalar_path_elementwise(dtype, data):
     x = data.draw(float_arrays(dtype))
     expected = scalar_path(relu, x, dtype)
     assert_same_floats(relu(x), expected)
-    with patch.object(activations, "_RELU_BLOCK_BYTES", 8):  # and across many small blocks
-        out = np.empty_like(x)
-        relu(x, out=out)
+    out = np.empty_like(x)
+    relu(x, out=out)
     assert_same_floats(out, expected)
 
 
@@ -296,4 +421,8 @@ def test_relu_on_arrays_equals_the_scalar_path_elementwise(dtype, data):
 @given(data=st.data())
 def test_relu_grad_on_arrays_equals_the_scalar_path_elementwise(dtype, data):
     x = data.draw(float_arrays(dtype))
-    assert_same_floats(relu_grad(x), scalar_path(relu_grad, x, dtype))
+    expected = scalar_path(relu_grad, x, dtype)
+    assert_same_floats(relu_grad(x), expected)
+    with patch.object(activations, "_BLOCK_BYTES", 8):  # and across many small blocks
+        y = np.ascontiguousarray(np.tile(x.reshape(-1), 2**12 // max(x.size, 1) + 1))
+        assert_same_floats(relu_grad(y), scalar_path(relu_grad, y, dtype))

@@ -1,11 +1,17 @@
 """rectifiers: ReLU and its relatives, small and tested — the package behind the book *Rectified*.
 
+The library is what ``import rectifiers`` loads: the activations and their
+records, the network, gradient checking and the dead-unit diagnostics. The
+book's own helpers (figure style, benchmarks, experiments) live apart, in
+:mod:`rectifiers.book`, and are imported only by the chapters.
+
 >>> from rectifiers import relu, relu_grad
 >>> relu(2.5), relu(-1.0), relu_grad(2.5)
 (2.5, 0.0, 1.0)
 """
 
 from .activations import (
+    ACTIVATIONS,
     elu,
     elu_grad,
     gelu,
@@ -17,17 +23,30 @@ from .activations import (
     prelu_slope_grad,
     relu,
     relu_grad,
+    sigmoid,
+    sigmoid_grad,
     silu,
     silu_grad,
     softplus,
     softplus_grad,
+    tanh,
+    tanh_grad,
 )
 from .diagnostics import born_dead_exact, born_dead_rate, dead_fraction, dead_units
 from .gradcheck import GradCheck, check_grad, numerical_derivative, numerical_gradient
-from .nn import MLP
-from .plotting import BOOK_STYLE, new_axes, plot_activation, use_book_style
+from .nn import MLP, Grads
+from .regions import (
+    activation_patterns,
+    count_regions_1d,
+    region_boundaries_1d,
+    region_map_2d,
+)
+from .registry import Activation, Learnable
 
 __all__ = [
+    "Activation",
+    "Learnable",
+    "ACTIVATIONS",
     "relu",
     "relu_grad",
     "leaky_relu",
@@ -43,10 +62,10 @@ __all__ = [
     "silu_grad",
     "softplus",
     "softplus_grad",
-    "BOOK_STYLE",
-    "use_book_style",
-    "new_axes",
-    "plot_activation",
+    "sigmoid",
+    "sigmoid_grad",
+    "tanh",
+    "tanh_grad",
     "dead_units",
     "dead_fraction",
     "born_dead_exact",
@@ -56,5 +75,10 @@ __all__ = [
     "check_grad",
     "GradCheck",
     "MLP",
+    "Grads",
+    "activation_patterns",
+    "region_boundaries_1d",
+    "count_regions_1d",
+    "region_map_2d",
 ]
 __version__ = "0.1.0"

@@ -13,79 +13,181 @@ import math
 import numpy as np
 
 from ._inputs import check_out, classify, float_result_dtype, real_parameter
+from .registry import Activation, Learnable, Registry
 
-__all__ = ["relu", "relu_grad"]
+__all__ = ["relu", "relu_grad", "ACTIVATIONS"]
 
-# Bytes per block in relu: small enough to stay in cache between its passes (chapter 2).
-_RELU_BLOCK_BYTES = 2**20
+# Bytes per block where a function makes two passes: the block stays in the cache between them.
+_BLOCK_BYTES = 2**19
+# Native float dtypes that need no conversion (the fast paths below skip classify for them).
+_PLAIN_FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
 
 
 def relu(x, out=None):
-    r"""Rectified linear unit, :math:`\mathrm{ReLU}(x) = \max(0, x)`.
+    """Rectified linear unit, ReLU(x) = max(0, x).
 
-    Returns ``x`` for ``x > 0`` and ``0.0`` otherwise: the input itself, not 1
-    (1 is the slope). Edge values: ``relu(nan)`` is ``nan``, ``relu(inf)`` is
-    ``inf``, ``relu(-inf)`` and ``relu(-0.0)`` are ``0.0`` (positive zero).
+    Returns x for x > 0 and 0.0 otherwise: the input itself, not 1 (1 is the
+    slope). Edge values: relu(nan) is nan, relu(inf) is inf, and relu(-inf)
+    and relu(-0.0) are 0.0, the positive zero.
 
-    Scalars (``int``, ``float``, ``Fraction``, ``Decimal``, NumPy real scalars)
-    give a Python ``float``. Arrays and array-likes give an ``ndarray`` of the
-    same shape: floating dtypes are kept, integer dtypes are kept (exact).
-    ``out`` works like a ufunc's ``out=``: ``relu(x, out=x)`` runs in place.
+    A real scalar (int, float, Fraction, Decimal or a NumPy real scalar)
+    gives a Python float. An array or array-like gives an ndarray of the
+    same shape: floating dtypes are kept, and integer dtypes too (exact).
+    out works like a ufunc's out=: relu(x, out=x) runs in place.
 
     >>> relu(3), relu(-2), relu(0.5)
     (3.0, 0.0, 0.5)
     """
+    plain = type(x) is np.ndarray and x.dtype in _RELU_ZERO
+    if plain and _plain_out(out, x):
+        return _relu_array(x, out)  # a plain array: nothing to convert
     kind, v = classify(x)
     if kind == "scalar" and out is None:
-        if v != v:  # NaN: max(0.0, nan) would return 0.0, because nan > 0.0 is False
+        if v != v:  # NaN: max(0.0, nan) is 0.0, as nan > 0.0 is False
             return v
-        # 0.0 goes first so that a tie (x == -0.0) keeps +0.0, and the result is a float.
+        # 0.0 goes first: a tie with -0.0 keeps +0.0; the result is a float.
         return max(0.0, v)
     arr = np.asarray(v, dtype=np.float64) if kind == "scalar" else v
-    out = np.empty(arr.shape, arr.dtype) if out is None else check_out(out, arr.shape, arr.dtype)
+    if out is not None:
+        check_out(out, arr.shape, arr.dtype)
     return _relu_array(arr, out)
 
 
 def _relu_array(arr, out):
-    """ReLU of a validated real array into ``out`` (same shape and dtype); returns ``out``.
+    """ReLU of a checked real array, into out if given; returns the result.
 
-    Floating arrays go in cache-sized blocks through ``clip``, plus a ``+ 0.0`` pass only
-    for blocks that hold a ``-0.0`` (chapter 2 measures why).
+    One pass of np.maximum against zero, with the operands in the order
+    that gives +0.0 for a tie with -0.0 on this NumPy and processor (found
+    once per dtype by _relu_zero). Where neither order does, a second pass
+    adds +0.0.
     """
-    # Operands of the array's own dtype keep the loops free of casts (see chapter 2).
-    zero = arr.dtype.type(0)
-    if arr.dtype.kind != "f":
-        return np.maximum(arr, zero, out=out)  # integers have no NaN and no -0: max is exact
-    inf, blocks = arr.dtype.type(np.inf), [(arr, out)]
-    aliased = np.may_share_memory(arr, out) and arr.ctypes.data != out.ctypes.data
-    if arr.flags.c_contiguous and out.flags.c_contiguous and not aliased:
-        # Cache-sized blocks: each block of out is still in cache when it is checked (chapter 2).
-        a, o, step = arr.reshape(-1), out.reshape(-1), _RELU_BLOCK_BYTES // arr.itemsize
-        blocks = [(a[i:i + step], o[i:i + step]) for i in range(0, a.size, step)]
-    # An integer as wide as the float shows the float's sign bit as its own sign.
-    ints = np.dtype(f"i{arr.itemsize}") if arr.itemsize <= 8 else None  # none for longdouble
-    for a, o in blocks:
-        # clip keeps NaN and is the fastest pass we measured, but it lets -0.0 through:
-        a.clip(zero, inf, out=o)
-        # if a sign bit is set (-0.0, or a NaN with its sign), add +0.0: -0.0 + 0.0 is +0.0.
-        if ints is None or (o.size and np.minimum.reduce(o.view(ints), axis=None) < 0):
-            np.add(o, zero, out=o)
-    return out
+    zero_first = _RELU_ZERO.get(arr.dtype)
+    if zero_first is None:
+        zero_first = _relu_zero(arr.dtype)
+    if out is None:  # (for a 0-d array, np.maximum would return a scalar)
+        out = np.empty_like(arr)
+    if zero_first == "neither":  # -0.0 + 0.0 is +0.0; all else is unchanged
+        _max_zero(arr, out, zero_first=False)
+        return np.add(out, arr.dtype.type(0), out=out)
+    return _max_zero(arr, out, zero_first)
+
+
+def _max_zero(arr, out, zero_first):
+    """np.maximum(arr, 0) into out, the zero as first or second operand.
+
+    The array meets a row of zeros, not a lone 0, where it can: NumPy's
+    vector loop for two arrays is faster than its loop for an array and one
+    number.
+    A 1-D array of up to 2**16 entries takes one call; a longer contiguous
+    float32 array goes in blocks of 2**16 (measured faster on the machine
+    that built the book; float64 was not). The zero has the array's dtype.
+    """
+    n, zeros = arr.size, _ZEROS[arr.dtype]
+    if arr.ndim == 1 and n <= _ZEROS_SIZE:
+        return _max(arr, zeros[:n], out, zero_first)
+    contiguous = arr.flags.c_contiguous and out.flags.c_contiguous
+    if (arr.itemsize == 4 and contiguous
+            and (out is arr or not np.may_share_memory(arr, out))):
+        a, o = arr.reshape(-1), out.reshape(-1)
+        for i in range(0, n, _ZEROS_SIZE):
+            ai = a[i:i + _ZEROS_SIZE]
+            _max(ai, zeros[:ai.size], o[i:i + _ZEROS_SIZE], zero_first)
+        return out
+    return _max(arr, arr.dtype.type(0), out, zero_first)
+
+
+def _max(a, zero, out, zero_first):
+    if zero_first:
+        return np.maximum(zero, a, out=out)
+    return np.maximum(a, zero, out=out)
+
+
+# dtype -> operand order for np.maximum (True: zero first, False: array first,
+# "neither"), found by _relu_zero; dtype -> a row of zeros for _max_zero.
+_RELU_ZERO: dict = {}
+_ZEROS: dict = {}
+_ZEROS_SIZE = 2**16
+
+
+def _relu_zero(dtype):
+    """Which operand order of np.maximum(., 0) turns -0.0 into +0.0.
+
+    NumPy does not document the sign of a tie, and its answer depends on
+    the loop it picks: a vector instruction may keep the second operand, a
+    plain C loop the first. So for each dtype each order is tried once, on
+    every kind of loop NumPy can take (sizes around vector widths, strides,
+    misaligned data, in place), and kept only if it never gives -0.0.
+    """
+    zeros = np.zeros(_ZEROS_SIZE, dtype)
+    zeros.flags.writeable = False
+    _ZEROS[dtype] = zeros
+    order = "neither"
+    if dtype.kind != "f":  # integers have no NaN and no -0: any order works
+        order = False
+    else:
+        for zero_first in (False, True):
+            probes = _tie_probes(dtype)
+            if all(_gives_positive_zero(*p, zero_first) for p in probes):
+                order = zero_first
+                break
+    _RELU_ZERO[dtype] = order
+    return order
+
+
+def _gives_positive_zero(x, out, zero_first):
+    result = _max_zero(x, np.empty_like(x) if out is None else out, zero_first)
+    return not np.any(np.signbit(result) & ~np.isnan(result))
+
+
+def _tie_probes(dtype):
+    """(x, out) pairs of -0.0 mixed with -1 and NaN, laid out every way NumPy loops differ."""
+    sizes = [*range(1, 34), 63, 64, 65, 127, 128, 129, 255, 256, 257, 1023, 1024, 1025, 4099,
+             2**16, 2**16 + 3]
+    for n in sizes:
+        values = np.full(n, -0.0, dtype)
+        values[1::7], values[3::11] = -1, np.nan
+        raw = np.zeros((3 * n + 2) * dtype.itemsize + 1, np.uint8)
+        misaligned = raw[1:1 + n * dtype.itemsize].view(dtype)  # not on an element boundary
+        layouts = [
+            (values.copy(), None),                                   # contiguous, new result
+            (values.copy(), np.empty(n, dtype)),                     # contiguous, given out
+            (np.repeat(values, 2)[::2], None),                       # strided input
+            (values.copy()[::-1], np.empty(2 * n, dtype)[::2]),      # reversed in, strided out
+            (values.reshape(n, 1).repeat(3, axis=1).T, None),        # 2-D, transposed
+        ]
+        misaligned[...] = values
+        layouts.append((misaligned, None))
+        for x, out in layouts:
+            yield x, out
+        x = values.copy()
+        yield x, x                                                   # in place
+        x = raw[1 + n * dtype.itemsize:1 + 2 * n * dtype.itemsize].view(dtype)
+        x[...] = values
+        yield x, x                                                   # in place, misaligned
+
+
+def _plain_out(out, x):
+    """True if out is None or an ndarray that check_out would accept for x."""
+    return out is None or (type(out) is np.ndarray and out.dtype == x.dtype
+                           and out.shape == x.shape and out.flags.writeable)
 
 
 def relu_grad(x, out=None):
-    r"""Derivative of ReLU: ``1.0`` for ``x > 0``, ``0.0`` for ``x <= 0``.
+    """Derivative of ReLU: 1.0 for x > 0, and 0.0 for x <= 0.
 
-    ReLU has no derivative at 0; like PyTorch, TensorFlow and ``jax.nn.relu``
-    this uses the convention ReLU'(0) = 0, for ``-0.0`` too. ``relu_grad(nan)``
-    is ``nan``; ``relu_grad(inf)`` is ``1.0`` and ``relu_grad(-inf)`` is ``0.0``.
+    ReLU has no derivative at 0; like PyTorch, TensorFlow and jax.nn.relu this
+    uses the convention ReLU'(0) = 0, for -0.0 too. relu_grad(nan) is nan;
+    relu_grad(inf) is 1.0 and relu_grad(-inf) is 0.0.
 
-    Scalars give a Python ``float``. Arrays give an ``ndarray``: floating dtypes
-    are kept, integer dtypes give float64.
+    A real scalar gives a Python float. An array gives an ndarray: floating
+    dtypes are kept, integer dtypes give float64.
 
     >>> relu_grad(2.5), relu_grad(0), relu_grad(-1)
     (1.0, 0.0, 0.0)
     """
+    if type(x) is np.ndarray and x.dtype in _PLAIN_FLOATS and _plain_out(out, x):
+        out = np.empty(x.shape, x.dtype) if out is None else out
+        return _relu_grad_array(x, out)
     kind, v = classify(x)
     if kind == "scalar" and out is None:
         if v != v:
@@ -94,8 +196,32 @@ def relu_grad(x, out=None):
     arr = np.asarray(v, dtype=np.float64) if kind == "scalar" else v
     dtype = float_result_dtype(arr)
     out = np.empty(arr.shape, dtype) if out is None else check_out(out, arr.shape, dtype)
-    # heaviside(x, 0) is exactly this derivative: 0 below, 0 at 0, 1 above, NaN kept.
-    np.heaviside(arr, dtype.type(0), out=out)
+    return _relu_grad_array(arr, out)
+
+
+def _relu_grad_array(arr, out):
+    """ReLU's derivative of a checked real array into out (a float array); returns out.
+
+    np.greater(x, 0) is a fast vector loop but gives 0 for NaN; np.heaviside(x, 0)
+    keeps NaN but runs one element at a time. So each cache-sized block is first
+    tested for NaN with one fast reduction (a NaN makes the maximum NaN), and only
+    a block that holds one goes through np.heaviside.
+    """
+    zero = arr.dtype.type(0)
+    if arr.dtype.kind != "f":  # integers have no NaN
+        return np.greater(arr, zero, out=out)
+    if arr.size < 2**12 or not (arr.flags.c_contiguous and out.flags.c_contiguous) or (
+            out is not arr and np.may_share_memory(arr, out)):
+        # Small arrays (where the extra calls would cost more than they save), other
+        # layouts and partial overlaps: the plain formula, correct if slower.
+        return np.heaviside(arr, zero, out=out)
+    a, o, step = arr.reshape(-1), out.reshape(-1), _BLOCK_BYTES // arr.itemsize
+    for i in range(0, a.size, step):
+        ai, oi = a[i:i + step], o[i:i + step]
+        if np.isnan(np.maximum.reduce(ai)):
+            np.heaviside(ai, zero, out=oi)
+        else:
+            np.greater(ai, zero, out=oi)
     return out
 
 
@@ -126,9 +252,12 @@ def _elementwise(x, out, kernel):
     dtype = float_result_dtype(arr)
     if out is not None:
         check_out(out, arr.shape, dtype)
+    # Half precision is computed in float32 and rounded once at the end, as PyTorch does:
+    # rounding every intermediate to float16 loses up to several units in the last place.
+    work = np.dtype(np.float32) if dtype == np.float16 else dtype
     # Overflow in a branch np.where discards, and inf * 0 fixed by each kernel, are not errors.
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        result = kernel(arr.astype(dtype, copy=False))
+        result = kernel(arr.astype(work, copy=False))
     if kind == "scalar" and out is None:
         return float(result)
     if out is None:
@@ -176,32 +305,53 @@ def _slope(slope, name):
 
 
 def leaky_relu(x, negative_slope=0.01, out=None):
-    r"""Leaky ReLU: ``x`` for ``x > 0``, ``negative_slope * x`` for ``x <= 0``.
+    """Leaky ReLU: x where x > 0, negative_slope * x where x <= 0.
 
-    :math:`\mathrm{LeakyReLU}(x) = \max(0, x) + s \min(0, x)`, default ``s = 0.01`` as in
-    Maas, Hannun & Ng (2013) and PyTorch. ``negative_slope`` must be finite and ``>= 0``
-    (``ValueError`` otherwise); ``negative_slope=0`` is ReLU. Edge values: ``nan -> nan``,
-    ``inf -> inf``, ``-inf -> -inf`` (``0.0`` if the slope is 0), ``-0.0 -> -0.0``.
-    Scalars give a Python float; arrays keep a floating dtype, integers give float64.
+    With s = negative_slope, LeakyReLU(x) = max(0, x) + s * min(0, x). The
+    default 0.01 is the slope of Maas, Hannun & Ng (2013) and PyTorch's
+    default. The slope must be finite and >= 0 (else ValueError); slope 0
+    is ReLU. Edge values: NaN gives NaN, inf gives inf, -inf gives -inf
+    (0.0 if the slope is 0), and -0.0 gives -0.0. A scalar gives a Python
+    float; an array keeps its floating dtype, and integers give float64.
 
-    >>> leaky_relu(2.0), leaky_relu(-2.0), leaky_relu(-2.0, negative_slope=0.2)
+    >>> leaky_relu(2.0), leaky_relu(-2.0), leaky_relu(-2.0, 0.2)
     (2.0, -0.02, -0.4)
     """
+    s = negative_slope
+    if (type(x) is np.ndarray and x.dtype in _LEAKY_FAST and type(s) is float and 0 < s <= 1
+            and _plain_out(out, x)):
+        # max(x, s x) is this function for 0 < s <= 1 (as in _leaky): two vector passes.
+        if out is None:
+            out = np.empty_like(x)
+        elif np.may_share_memory(x, out):  # in place: s x needs room of its own
+            return np.maximum(x, x * s, out=out)
+        np.multiply(x, s, out=out)
+        return np.maximum(x, out, out=out)
     s = real_parameter(negative_slope, "negative_slope")
     return _elementwise(x, out, lambda a: _leaky(a, s))
 
 
+# float16 is left out: _elementwise computes it in float32 and rounds once.
+_LEAKY_FAST = frozenset(np.dtype(t) for t in (np.float32, np.float64))
+
+
 def leaky_relu_grad(x, negative_slope=0.01, out=None):
-    r"""Derivative of Leaky ReLU: ``1.0`` for ``x > 0``, ``negative_slope`` for ``x <= 0``.
+    """Derivative of Leaky ReLU: 1.0 where x > 0, negative_slope where x <= 0.
 
-    At 0 the slope of the left piece is used, as in PyTorch and TensorFlow. Edge values:
-    ``nan -> nan``, ``inf -> 1.0``, ``-inf -> negative_slope``.
+    At the kink (x = 0 or -0.0) it returns the slope of the left piece, as
+    PyTorch's autograd and TensorFlow's kernel do. Edge values: NaN gives
+    NaN, inf gives 1.0, -inf gives negative_slope.
 
-    >>> leaky_relu_grad(3.0), leaky_relu_grad(0.0), leaky_relu_grad(-3.0, negative_slope=0.2)
+    >>> leaky_relu_grad(3.0), leaky_relu_grad(0.0), leaky_relu_grad(-3.0, 0.2)
     (1.0, 0.01, 0.2)
     """
     s = real_parameter(negative_slope, "negative_slope")
-    return _elementwise(x, out, lambda a: np.where(a > 0, 1.0, np.where(a == a, s, a)))
+
+    def kernel(a):
+        # 1 on the right, s on the left (0 included); NaN stays NaN.
+        return np.where(a > 0, 1.0, np.where(a == a, s, a))
+
+    return _elementwise(x, out, kernel)
 
 
 def prelu(x, slope=PRELU_INIT, out=None):
@@ -235,12 +385,13 @@ def prelu_grad(x, slope=PRELU_INIT, out=None):
 
 
 def prelu_slope_grad(x, slope=PRELU_INIT, out=None):
-    r"""Derivative of PReLU with respect to its slope: ``0.0`` for ``x > 0``, ``x`` for ``x <= 0``.
+    """Derivative of PReLU with respect to its slope: min(0, x), elementwise.
 
-    That is :math:`\min(0, x)`, elementwise; it does not depend on ``slope`` (accepted so
-    that the three PReLU functions take the same arguments). A slope shared by many
-    inputs gets the sum of these terms, weighted by the upstream gradient. Edge values:
-    ``nan -> nan``, ``inf -> 0.0``, ``-inf -> -inf``.
+    That is 0.0 where x > 0 and x itself where x <= 0. It does not depend on
+    the slope, which is accepted so that the three PReLU functions take the
+    same arguments. A slope shared by many inputs gets the sum of these
+    terms, each weighted by the gradient arriving from above. Edge values:
+    NaN gives NaN, inf gives 0.0, -inf gives -inf.
 
     >>> prelu_slope_grad(2.0), prelu_slope_grad(-2.0)
     (0.0, -2.0)
@@ -253,7 +404,8 @@ def _prelu_slope(x, slope):
     """Validate PReLU's slope, and that broadcasting it does not change ``x``'s shape."""
     s = _slope(slope, "slope")
     if isinstance(s, np.ndarray):
-        shape = np.shape(x) if isinstance(x, np.ndarray | list | tuple) else ()
+        kind, v = classify(x)
+        shape = np.shape(v) if kind == "array" else ()
         try:
             fits = np.broadcast_shapes(shape, s.shape) == shape
         except ValueError:
@@ -357,16 +509,18 @@ def gelu_grad(x, approximate="none", out=None):
 
 
 def silu(x, out=None):
-    r"""Sigmoid-weighted linear unit (Elfwing et al. 2018; "swish" in Ramachandran et al. 2017).
+    """Sigmoid linear unit, SiLU(x) = x * sigmoid(x), also called swish.
 
-    :math:`\mathrm{SiLU}(x) = x\,\sigma(x)` with the logistic sigmoid :math:`\sigma`. Its
-    minimum is about -0.278, near ``x = -1.278``. Edge values: ``nan -> nan``,
-    ``inf -> inf``, ``-inf -> 0.0`` (the limit), ``0 -> 0``.
+    Named in Hendrycks & Gimpel (2016), the GELU paper; Elfwing et al. (2018)
+    and Ramachandran et al. (2017, as "swish") experimented with it later.
+    Its minimum is about -0.278, near x = -1.278. Edge values: NaN gives
+    NaN, inf gives inf, -inf gives 0.0 (the limit), 0 gives 0.
 
     >>> silu(0.0), round(silu(1.0), 6)
     (0.0, 0.731059)
     """
-    return _elementwise(x, out, lambda a: np.where(np.isneginf(a), 0.0, a * _sigmoid(a)))
+    return _elementwise(
+        x, out, lambda a: np.where(np.isneginf(a), 0.0, a * _sigmoid(a)))
 
 
 def silu_grad(x, out=None):
@@ -412,13 +566,79 @@ def softplus_grad(x, out=None):
     return _elementwise(x, out, _sigmoid)
 
 
-# Name -> (function, derivative), for ``MLP(activation=name)``; new activations register here.
-ACTIVATIONS = {
-    "relu": (relu, relu_grad),
-    "leaky_relu": (leaky_relu, leaky_relu_grad),
-    "prelu": (prelu, prelu_grad),  # the MLP learns the slope: see rectifiers.nn
-    "elu": (elu, elu_grad),
-    "gelu": (gelu, gelu_grad),
-    "silu": (silu, silu_grad),
-    "softplus": (softplus, softplus_grad),
-}
+# --- What ReLU replaced: the logistic sigmoid and tanh ----------------------------------
+__all__ += ["sigmoid", "sigmoid_grad", "tanh", "tanh_grad"]
+
+
+def sigmoid(x, out=None):
+    r"""Logistic sigmoid, :math:`\sigma(x) = 1 / (1 + e^{-x})`, squashing into (0, 1).
+
+    Not a rectifier: it is what ReLU replaced in hidden layers. Computed from
+    ``exp(-|x|)``, which never overflows. Edge values: ``nan -> nan``,
+    ``inf -> 1.0``, ``-inf -> 0.0``, ``0 -> 0.5``.
+
+    >>> sigmoid(0.0), round(sigmoid(2.0), 6)
+    (0.5, 0.880797)
+    """
+    return _elementwise(x, out, _sigmoid)
+
+
+def sigmoid_grad(x, out=None):
+    r"""Derivative of the sigmoid, :math:`\sigma(x)\,\sigma(-x)`: at most 1/4, at ``x = 0``.
+
+    ``1 - sigma(x)`` is computed as ``sigma(-x)``, so the tails stay accurate.
+    Edge values: ``nan -> nan``, ``inf -> 0.0``, ``-inf -> 0.0``.
+
+    >>> sigmoid_grad(0.0), round(sigmoid_grad(2.0), 6)
+    (0.25, 0.104994)
+    """
+    def kernel(a):
+        s, s_minus = _sigmoid_pair(a)
+        return s * s_minus
+    return _elementwise(x, out, kernel)
+
+
+def tanh(x, out=None):
+    r"""Hyperbolic tangent, :math:`\tanh x = 2\sigma(2x) - 1`, squashing into (-1, 1).
+
+    Not a rectifier: with the sigmoid, what ReLU replaced. Edge values:
+    ``nan -> nan``, ``inf -> 1.0``, ``-inf -> -1.0``, ``-0.0 -> -0.0``.
+
+    >>> tanh(0.0), round(tanh(1.0), 6)
+    (0.0, 0.761594)
+    """
+    return _elementwise(x, out, np.tanh)
+
+
+def tanh_grad(x, out=None):
+    r"""Derivative of tanh, :math:`1 - \tanh^2 x = 4\,\sigma(2x)\,\sigma(-2x)`: at most 1.
+
+    The product form keeps the tails accurate where ``1 - tanh(x)**2`` cancels
+    to 0. Edge values: ``nan -> nan``, ``inf -> 0.0``, ``-inf -> 0.0``.
+
+    >>> tanh_grad(0.0), round(tanh_grad(1.0), 6)
+    (1.0, 0.419974)
+    """
+    def kernel(a):
+        s, s_minus = _sigmoid_pair(2.0 * a)
+        return 4.0 * s * s_minus
+    return _elementwise(x, out, kernel)
+
+
+# One record per activation: the network, the tests and the book iterate over these.
+# Sigmoid-like functions and new rectifiers join by adding a record here, nothing else.
+ACTIVATIONS = Registry([
+    Activation("relu", relu, relu_grad, reference="nair2010rectified"),
+    Activation("leaky_relu", leaky_relu, leaky_relu_grad, {"negative_slope": 0.01},
+               reference="maas2013rectifier"),
+    Activation("prelu", prelu, prelu_grad, {"slope": PRELU_INIT},
+               learnable=Learnable("slope", PRELU_INIT, prelu_slope_grad),
+               reference="he2015delving"),
+    Activation("elu", elu, elu_grad, {"alpha": 1.0}, reference="clevert2016fast"),
+    Activation("gelu", gelu, gelu_grad, {"approximate": "none"},
+               reference="hendrycks2016gaussian"),
+    Activation("silu", silu, silu_grad, reference="hendrycks2016gaussian"),
+    Activation("softplus", softplus, softplus_grad, reference="glorot2011deep"),
+    Activation("sigmoid", sigmoid, sigmoid_grad),
+    Activation("tanh", tanh, tanh_grad),
+])

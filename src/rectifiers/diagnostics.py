@@ -35,17 +35,19 @@ def _layer(preactivations, name: str = "preactivations") -> np.ndarray:
 
 
 def dead_units(preactivations) -> np.ndarray:
-    r"""Mask of the dead units of one layer: ``True`` where :math:`z_{ij} \le 0` for every ``i``.
+    """Mask of the dead units of one layer: True where z <= 0 for every sample.
 
-    ``preactivations`` has shape ``(n_samples, n_units)``: row ``i`` holds the layer's
-    pre-activations :math:`z = xW + b` for sample ``i``. Unit ``j`` is dead on this batch when
-    every entry of column ``j`` is ``<= 0``: its ReLU output and its gradient (with the
-    convention ReLU'(0) = 0) are 0 for every sample. Edge values: ``0`` and ``-0.0`` count as
-    dead, ``-inf`` is dead, ``+inf`` is alive; NaN raises ``ValueError``.
+    preactivations has shape (n_samples, n_units): row i holds the layer's
+    pre-activations z = x W + b for sample i. Unit j is dead on this batch
+    when every entry of column j is <= 0: its ReLU output and its gradient
+    (with the convention ReLU'(0) = 0) are 0 for every sample. Edge values:
+    0 and -0.0 count as dead, -inf is dead, +inf is alive; NaN raises
+    ValueError.
 
-    Any real array-like is accepted (a list, a NumPy array, or an object with ``__array__``,
-    such as a CPU tensor converted with ``.numpy()``). Empty input or a rank other than 2 raises
-    ``ValueError``; non-numeric input raises ``TypeError``.
+    Any real array-like is accepted (a list, a NumPy array, or an object
+    with __array__, such as a CPU tensor converted with .numpy()). Empty
+    input or a rank other than 2 raises ValueError; non-numeric input
+    raises TypeError.
 
     >>> dead_units([[1.0, -2.0, 0.0], [-1.0, -0.5, 0.0]]).tolist()
     [False, True, True]
@@ -93,16 +95,17 @@ def _count(value, name: str) -> int:
 
 
 def born_dead_exact(width, depth) -> float:
-    r"""Probability that a fresh ReLU net is dead at a given input :math:`x \ne 0`.
+    """Probability that a fresh ReLU net is dead at one input x != 0.
 
-    .. math:: P = 1 - (1 - 2^{-\mathrm{width}})^{\mathrm{depth}}
+        P = 1 - (1 - 2**-width)**depth
 
-    The net has 1-D input, ``depth`` hidden ReLU layers of ``width`` units, zero biases and
-    independent weights from any distribution that is symmetric about 0 and continuous (He
-    normal included). Each layer whose input is not all-zero is itself all-zero with probability
-    :math:`2^{-\mathrm{width}}` (each unit is off with probability 1/2, independently), and an
-    all-zero layer makes every later layer all-zero. Computed with ``expm1``/``log1p`` so that
-    small probabilities keep their relative accuracy. ``width`` and ``depth`` are ints >= 1.
+    The net has a 1-D input, depth hidden ReLU layers of width units, zero
+    biases, and independent weights from a distribution that is symmetric
+    about 0 and continuous (He normal included). A layer whose input is not
+    all-zero is itself all-zero with probability 2**-width (each unit is off
+    with probability 1/2, independently), and an all-zero layer makes every
+    later layer all-zero. expm1 and log1p keep the relative accuracy of
+    small probabilities. width and depth are ints >= 1.
 
     >>> born_dead_exact(1, 1), born_dead_exact(2, 2)
     (0.5, 0.4375)
@@ -111,28 +114,31 @@ def born_dead_exact(width, depth) -> float:
     return -math.expm1(depth * math.log1p(-(2.0**-width)))
 
 
-def born_dead_rate(width, depth, trials=10_000, seed=0, *, interval=False) -> float:
-    r"""Monte Carlo estimate of the probability that a fresh ReLU net is born dead.
+def born_dead_rate(width, depth, trials=10_000, seed=0, *,
+                   interval=False) -> float:
+    """Monte Carlo estimate of the probability that a fresh ReLU net is dead.
 
-    Simulates ``trials`` networks initialised like ``rectifiers.nn.MLP([1] + [width] * depth
-    + [1])``: He normal weights :math:`N(0, 2/\mathrm{fan\_in})`, zero biases. All networks are
-    propagated at once with batched matrix products, so thousands of nets take seconds.
+    Simulates `trials` networks initialised like
+    MLP([1] + [width] * depth + [1]): He normal weights with variance
+    2 / fan_in, zero biases. All networks are propagated at once with
+    batched matrix products, so thousands of nets take seconds.
 
-    - ``interval=False``: the fraction of networks dead at the input ``x = 1`` (some hidden
-      layer all-zero, so the output is exactly 0). With zero biases the net is positively
-      homogeneous, so this is also the event "dead at every ``x > 0``". Compare with
-      :func:`born_dead_exact`.
-    - ``interval=True``: the stricter event "constant on the whole interval [-1, 1]". Since
-      :math:`f(x) = x f(1)` for :math:`x > 0`, :math:`f(x) = |x| f(-1)` for :math:`x < 0` and
-      :math:`f(0) = 0`, the net is constant on [-1, 1] exactly when it is dead at both ``x = 1``
-      and ``x = -1`` (up to an output of 0 from a live layer, which has probability 0).
+    - interval=False: the fraction of networks dead at the input x = 1
+      (some hidden layer all-zero, so the output is exactly 0). With zero
+      biases the net is positively homogeneous, so this is also the event
+      "dead at every x > 0". Compare with born_dead_exact.
+    - interval=True: the stricter event "constant on the whole interval
+      [-1, 1]". Since f(x) = x f(1) for x > 0, f(x) = |x| f(-1) for x < 0
+      and f(0) = 0, the net is constant on [-1, 1] exactly when it is dead
+      at both x = 1 and x = -1 (up to an output of 0 from a live layer,
+      which has probability 0).
 
-    ``seed`` (an int, or ``None`` for fresh entropy) feeds ``np.random.SeedSequence``, which is
-    split into one stream per batch of nets. Both events use the same networks for the same
-    ``seed``, so the ``interval=True`` estimate is never larger than the ``interval=False`` one.
-    The standard error of the returned fraction is ``sqrt(p * (1 - p) / trials)``. Returns a
-    Python ``float``. ``width``, ``depth`` and ``trials`` are ints >= 1 (``TypeError`` for other
-    types, ``ValueError`` below 1).
+    seed (an int, or None for fresh entropy) feeds np.random.SeedSequence,
+    split into one stream per batch of nets. Both events use the same
+    networks for the same seed, so the interval=True estimate is never
+    larger than the interval=False one. The standard error of the returned
+    fraction p is sqrt(p * (1 - p) / trials). width, depth and trials are
+    ints >= 1 (TypeError for other types, ValueError below 1).
 
     >>> round(born_dead_rate(1, 1, trials=4000, seed=0), 1)
     0.5
@@ -140,18 +146,19 @@ def born_dead_rate(width, depth, trials=10_000, seed=0, *, interval=False) -> fl
     width, depth = _count(width, "width"), _count(depth, "depth")
     trials = _count(trials, "trials")
     x = np.array([1.0, -1.0]) if interval else np.array([1.0])
-    # One generator per batch of nets, so stopping a batch early never shifts another's draws.
+    # One generator per batch of nets: stopping a batch early never shifts
+    # another batch's draws.
     n_batches = -(-trials // _CHUNK)
     streams = np.random.SeedSequence(seed).spawn(n_batches)
     dead = 0
     for k, stream in enumerate(streams):
         rng = np.random.default_rng(stream)
         n = min(_CHUNK, trials - k * _CHUNK)
-        # First layer: fan_in = 1; h has shape (n nets, len(x) inputs, width units).
+        # First layer: fan_in = 1; h has shape (nets, inputs x, width units).
         w1 = rng.standard_normal((n, 1, width)) * math.sqrt(2.0)
         h = relu(x[None, :, None] * w1)
         for _ in range(depth - 1):
-            if not h.any():  # every net of the batch is already dead: zeros stay zeros
+            if not h.any():  # every net of the batch is dead: zeros stay zeros
                 break
             w = rng.standard_normal((n, width, width)) * math.sqrt(2.0 / width)
             h = relu(h @ w)  # batched matmul; the zero bias is left out

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._inputs import classify, real_parameter
+from ._inputs import _is_scalar, classify, real_parameter
 
 __all__ = ["numerical_derivative", "numerical_gradient", "check_grad", "GradCheck"]
 
@@ -35,52 +35,84 @@ def _step(x, h, eps):
 
 
 def numerical_derivative(f, x, h=None):
-    r"""Central-difference derivative of an elementwise function ``f`` at ``x``.
+    """Central-difference derivative of an elementwise function f at x.
 
-    Computes :math:`(f(x + h) - f(x - h)) / 2h` in float64; the error is
-    :math:`O(h^2)` for smooth ``f`` (halving ``h`` quarters it) until round-off,
-    which grows like :math:`\varepsilon / h`, takes over. ``h`` defaults to
-    :math:`\varepsilon^{1/3} \max(1, |x|)`, near the step that balances the two.
-    The division uses the step actually taken, ``(x + h) - (x - h)`` in floating
-    point, so the rounding of ``x ± h`` adds no error of its own.
+    Computes (f(x + h) - f(x - h)) / (2h) in float64. For a smooth f the
+    error is of order h**2 (halving h quarters it) until round-off, which
+    grows like eps / h, takes over; eps is the float64 machine epsilon.
+    The default h = eps**(1/3) * max(1, |x|) is near the step that balances
+    the two. The division uses the step actually taken, (x + h) - (x - h)
+    in floating point, so the rounding of x + h and x - h adds no error.
 
-    ``x`` follows the package's input rules: a real scalar gives a Python
-    ``float``; an array gives a float64 ``ndarray`` of the same shape, and then
-    ``f`` must be elementwise (``f(x)`` has ``x``'s shape). Where ``x`` is NaN
-    or ±inf the result is NaN: no finite step exists there. At a kink the result
-    is the mean of the one-sided slopes, e.g. 0.5 for ReLU at 0.
+    A real scalar x gives a Python float. An array x gives a float64 array
+    of the same shape, and then f must be elementwise (f(x) has the shape
+    of x). Where x is NaN or +-inf the result is NaN: no finite step exists
+    there. At a kink the result is the mean of the two one-sided slopes,
+    0.5 for ReLU at 0. Near the largest float, where x + h or x - h would
+    overflow, the one-sided difference on the other side is used (error of
+    order h), so the result stays finite. f must return real numbers: a
+    complex, string or None result raises TypeError.
 
     >>> import math
     >>> round(numerical_derivative(math.sin, 0.0), 9)
     1.0
     """
+    _check_callable(f, "f")
     kind, v = classify(x)
     if kind == "scalar":
         if v != v or v in (float("inf"), float("-inf")):
-            return float("nan")
-        step = _step(v, h, np.finfo(np.float64).eps)
-        xp, xm = v + float(step), v - float(step)
-        if xp == xm:
-            raise ValueError(f"h={step!r} is too small to change x={v!r}")
-        return float((f(xp) - f(xm)) / (xp - xm))
-    arr = np.asarray(v, dtype=np.float64)
+            return float("nan")  # no finite step exists; f is not called
+        v = np.asarray(v, dtype=np.float64)
+        return float(_central(f, v, h, scalar=True))
+    return _central(f, v.astype(np.float64), h)
+
+
+def _central(f, arr, h, scalar=False):
+    """The central difference of ``f`` at every entry of the float64 array ``arr``."""
     finite = np.isfinite(arr)
     step = _step(arr, h, np.finfo(np.float64).eps)
-    with np.errstate(invalid="ignore"):  # inf - inf in the step of an infinite entry
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf at an infinite entry
         xp, xm = arr + step, arr - step
+    # Near the float maximum x + h overflows: take the one-sided difference there instead.
+    xp = np.where(finite & ~np.isfinite(xp), arr, xp)
+    xm = np.where(finite & ~np.isfinite(xm), arr, xm)
     if np.any((xp == xm) & finite):
         raise ValueError(f"h={h!r} is too small to change some entries of x")
-    fp = np.asarray(f(xp), dtype=np.float64)
-    fm = np.asarray(f(xm), dtype=np.float64)
-    if fp.shape != arr.shape:
-        raise ValueError(
-            f"f must be elementwise: f(x) has shape {fp.shape}, expected {arr.shape} "
-            "(for a scalar-valued f use numerical_gradient)"
-        )
+    # A scalar x gives f a Python float, as the caller passed; an array x gives arrays.
+    fp = _real_values(f(float(xp) if scalar else xp), "f", arr.shape)
+    fm = _real_values(f(float(xm) if scalar else xm), "f", arr.shape)
     with np.errstate(invalid="ignore", divide="ignore"):  # inf - inf at non-finite x: set below
-        d = (fp - fm) / (xp - xm)
+        d = np.asarray((fp - fm) / (xp - xm), dtype=np.float64)
     d[~finite] = np.nan
     return d
+
+
+def _check_callable(f, name):
+    if not callable(f):
+        raise TypeError(f"{name} must be callable, got {type(f).__name__}")
+
+
+def _real_values(value, name, shape) -> np.ndarray:
+    """What a callable returned, as a float64 array of ``shape``, or a clear error.
+
+    A complex, string, ``None`` or object result is refused: converting it would give a
+    silently wrong number (the real part, a parsed string, NaN).
+    """
+    if isinstance(value, bool | np.bool_) or not (
+            _is_scalar(value) or isinstance(value, np.ndarray | list | tuple)
+            or hasattr(value, "__array__")):
+        what = "complex" if isinstance(value, complex | np.complexfloating) else \
+            type(value).__name__
+        raise TypeError(f"{name} must return real numbers, got {what}")
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iuf" or arr.dtype.itemsize > 8 and arr.dtype.kind == "f":
+        raise TypeError(f"{name} must return real numbers, got an array of dtype {arr.dtype}")
+    if arr.shape != shape:
+        hint = ("for a scalar-valued f use numerical_gradient" if shape
+                else "x is a scalar, so f(x) must be one")
+        raise ValueError(f"{name} must be elementwise: {name}(x) has shape {arr.shape}, "
+                         f"expected {shape} ({hint})")
+    return arr.astype(np.float64)
 
 
 def numerical_gradient(f, x, h=None):
@@ -122,12 +154,12 @@ def numerical_gradient(f, x, h=None):
 
 
 def _scalar(value) -> float:
-    if np.ndim(value) != 0:
+    if np.ndim(value) != 0 and isinstance(value, np.ndarray | list | tuple):
         raise ValueError(
             f"f must return a scalar, got shape {np.shape(value)} "
             "(for an elementwise f use numerical_derivative)"
         )
-    return float(value)
+    return float(_real_values(value, "f", ()))
 
 
 class GradCheck(NamedTuple):
@@ -161,24 +193,25 @@ def check_grad(f, grad, x, h=None, floor=1e-8):
     0.5
     """
     floor = real_parameter(floor, "floor")
+    _check_callable(f, "f")
     kind, v = classify(x)
     if kind == "scalar":
         numeric = numerical_derivative(f, v, h)
-        analytic = float(grad(v) if callable(grad) else grad)
+        analytic = float(_real_values(grad(v) if callable(grad) else grad, "grad", ()))
     else:
-        arr = x if isinstance(x, np.ndarray) and x.dtype.kind == "f" else v.astype(np.float64)
-        analytic = np.asarray(grad(arr) if callable(grad) else grad, dtype=np.float64)
-        if np.ndim(f(arr)) == 0:
+        arr = x if isinstance(x, np.ndarray) and x.dtype == v.dtype and v.dtype.kind == "f" \
+            else v.astype(np.float64)
+        if arr.ndim and np.ndim(f(arr)) == 0:  # a scalar-valued f, like a loss
             numeric = numerical_gradient(f, arr, h)
         else:
             numeric = numerical_derivative(f, arr, h)
-        if analytic.shape != numeric.shape:
-            raise ValueError(f"grad has shape {analytic.shape}, expected {numeric.shape}")
+        analytic = _real_values(grad(arr) if callable(grad) else grad, "grad", numeric.shape)
     a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
     denom = np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)
     with np.errstate(invalid="ignore", divide="ignore"):  # floor = 0 and a = n = 0 give 0/0
         rel = np.where(a == n, 0.0, np.abs(a - n) / denom)
-    worst = int(np.argmax(rel)) if rel.size else 0
-    index = None if kind == "scalar" else np.unravel_index(worst, rel.shape)
-    index = None if index is None else tuple(int(i) for i in index)
-    return GradCheck(float(rel.flat[worst]) if rel.size else 0.0, index, analytic, numeric)
+    if rel.size == 0:  # an empty x: nothing to compare
+        return GradCheck(0.0, None, analytic, numeric)
+    worst = int(np.argmax(rel))  # a NaN error is the maximum: argmax finds the first NaN
+    index = None if kind == "scalar" else tuple(int(i) for i in np.unravel_index(worst, rel.shape))
+    return GradCheck(float(rel.flat[worst]), index, analytic, numeric)

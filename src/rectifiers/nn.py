@@ -1,9 +1,10 @@
-r"""A small fully connected network in NumPy, written to be read (chapters 3-5).
+r"""A small fully connected network in NumPy, written to be read.
 
 Layer :math:`\ell` computes :math:`z_\ell = a_{\ell-1} W_\ell + b_\ell` and
 :math:`a_\ell = \sigma(z_\ell)` with :math:`a_0 = X`; the last layer is linear.
-The loss is the mean squared error over every element, and the backward pass is
-written out by hand, one line per rule of the chain rule.
+The loss is the mean squared error (``loss="mse"``) or the softmax cross-entropy
+of the last layer's outputs read as class scores (``loss="cross_entropy"``).
+The backward pass is written out by hand, one line per rule of the chain rule.
 
 >>> import numpy as np
 >>> net = MLP([2, 8, 1], seed=0)
@@ -13,12 +14,16 @@ written out by hand, one line per rule of the chain rule.
 
 from __future__ import annotations
 
+import math
+from typing import NamedTuple
+
 import numpy as np
 
-from . import activations
-from ._inputs import as_real_array, real_parameter
+from ._inputs import as_real_array, count_parameter, real_parameter
+from .activations import ACTIVATIONS
+from .registry import Activation
 
-__all__ = ["MLP", "INITS"]
+__all__ = ["MLP", "INITS", "LOSSES", "Grads"]
 
 # Name -> standard deviation of N(0, std^2) for a (fan_in, fan_out) weight matrix.
 INITS = {
@@ -26,31 +31,54 @@ INITS = {
     "glorot": lambda fan_in, fan_out: np.sqrt(2.0 / (fan_in + fan_out)),
     "lecun": lambda fan_in, fan_out: np.sqrt(1.0 / fan_in),
 }
+LOSSES = ("mse", "cross_entropy")
+
+
+class Grads(NamedTuple):
+    """Gradients of the loss, one array per parameter array, in ``MLP.parameters()`` order.
+
+    ``weights[i]`` and ``biases[i]`` belong to layer ``i``; ``learnable[i]`` to the
+    learnable activation parameter of hidden layer ``i`` (empty unless the
+    activation has one, like PReLU's slope).
+    """
+
+    weights: list
+    biases: list
+    learnable: list
+
+
+def _softmax(z):
+    """Row-wise softmax, shifted by the row maximum so that ``exp`` never overflows."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 class MLP:
     r"""Multilayer perceptron: hidden layers use ``activation``, the output layer is linear.
 
     ``layer_sizes`` lists the widths from input to output, e.g. ``[1, 16, 16, 1]``.
-    ``activation`` names an entry of :data:`rectifiers.activations.ACTIVATIONS`
-    (name -> ``(f, f_grad)``), so the derivative comes from the package.
+    ``activation`` is a name in :data:`rectifiers.ACTIVATIONS` or an
+    :class:`~rectifiers.Activation` record, which also brings the derivative and
+    any learnable parameter (PReLU's slope: one per hidden unit, in ``learnable``).
     ``weights[i]`` has shape ``(fan_in, fan_out)`` and ``biases[i]`` shape
     ``(fan_out,)``, all float64. ``init="he"`` draws weights from
-    :math:`N(0, 2/\text{fan\_in})` with ``np.random.default_rng(seed)``; biases
-    start at zero. Other inits: ``"glorot"`` (:math:`2/(\text{fan\_in}+\text{fan\_out})`),
-    ``"lecun"`` (:math:`1/\text{fan\_in}`).
+    :math:`N(0, 2/\text{fan\_in})` with ``np.random.default_rng(seed)``; the biases
+    start at zero (a separate, common convention). Other inits: ``"glorot"``
+    (:math:`2/(\text{fan\_in}+\text{fan\_out})`), ``"lecun"`` (:math:`1/\text{fan\_in}`).
 
-    ``activation="prelu"`` (He et al. 2015) gives every hidden unit its own learnable
-    negative slope, ``slopes[i]`` of shape ``(fan_out,)``, initialised to 0.25; for it,
-    ``loss_and_grads`` returns ``(loss, (dWs, dbs, dslopes))`` and ``step`` updates the
-    slopes too. For every other activation ``slopes`` is empty and grads are ``(dWs, dbs)``.
+    ``loss="mse"``: targets ``y`` of shape ``(n, layer_sizes[-1])``, loss
+    ``mean((out - y)**2)`` over every element. ``loss="cross_entropy"``: the outputs
+    are logits for ``layer_sizes[-1] >= 2`` classes, ``y`` holds integer labels of
+    shape ``(n,)``, and the loss is the mean of ``logsumexp(out) - out[label]``.
 
-    Inputs ``X`` have shape ``(n, layer_sizes[0])`` and targets ``y`` shape
-    ``(n, layer_sizes[-1])``; other shapes, empty batches and NaN/inf raise
-    ``ValueError`` naming the expected shape. Non-real input raises ``TypeError``.
+    Inputs ``X`` have shape ``(n, layer_sizes[0])``. Wrong shapes, empty batches and
+    NaN/inf raise ``ValueError`` naming the expected shape; non-real input raises
+    ``TypeError``. Arguments are checked once, by the public methods.
     """
 
-    def __init__(self, layer_sizes, activation="relu", seed=0, init="he"):
+    def __init__(self, layer_sizes, activation="relu", seed=0, init="he", loss="mse"):
+        if isinstance(layer_sizes, str | bytes) or not hasattr(layer_sizes, "__iter__"):
+            raise TypeError(f"layer_sizes must be a list of ints, got {layer_sizes!r}")
         sizes = list(layer_sizes)
         if len(sizes) < 2 or not all(
             isinstance(s, int | np.integer) and not isinstance(s, bool) and s >= 1 for s in sizes
@@ -58,51 +86,94 @@ class MLP:
             raise ValueError(
                 f"layer_sizes must list at least two positive ints, e.g. [1, 16, 1], got {sizes}"
             )
-        if init not in INITS:
+        if not isinstance(init, str) or init not in INITS:
             raise ValueError(f"unknown init {init!r}; known: {', '.join(sorted(INITS))}")
-        if activation not in activations.ACTIVATIONS:
-            known = ", ".join(sorted(activations.ACTIVATIONS))
-            raise ValueError(f"unknown activation {activation!r}; known: {known}")
+        if not isinstance(loss, str) or loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; known: {', '.join(LOSSES)}")
+        if loss == "cross_entropy" and sizes[-1] < 2:
+            raise ValueError("loss='cross_entropy' needs at least 2 outputs (one per class), "
+                             f"got layer_sizes[-1] = {sizes[-1]}")
+        if isinstance(activation, Activation):
+            record = activation
+        elif isinstance(activation, str):
+            if activation not in ACTIVATIONS:
+                known = ", ".join(ACTIVATIONS)
+                raise ValueError(f"unknown activation {activation!r}; known: {known}")
+            record = ACTIVATIONS[activation]
+        else:
+            raise TypeError("activation must be a name in rectifiers.ACTIVATIONS or an "
+                            f"Activation, got {type(activation).__name__}")
+        count_parameter(seed, "seed", minimum=0)
         self.layer_sizes = tuple(int(s) for s in sizes)
-        self.activation, self.init, self.seed = activation, init, seed
-        self._f, self._f_grad = activations.ACTIVATIONS[activation]
+        self.activation, self.init, self.seed, self.loss_name = record, init, seed, loss
         rng = np.random.default_rng(seed)
         pairs = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True))
         self.weights = [rng.normal(0.0, INITS[init](i, o), size=(i, o)) for i, o in pairs]
         self.biases = [np.zeros(o) for _, o in pairs]
-        # PReLU's learnable slope: one per hidden unit ("channel-wise" in He et al. 2015).
-        learned = activation == "prelu"
-        self.slopes = [np.full(o, activations.PRELU_INIT) for _, o in pairs[:-1]] if learned else []
+        # A learnable activation parameter: one value per hidden unit (PReLU's "channel-wise").
+        spec = record.learnable
+        self.learnable = [np.full(o, spec.init, dtype=np.float64) for _, o in pairs[:-1]] \
+            if spec is not None else []
 
     def __repr__(self) -> str:
-        return f"MLP({list(self.layer_sizes)}, activation={self.activation!r}, init={self.init!r})"
+        return (f"MLP({list(self.layer_sizes)}, activation={self.activation.name!r}, "
+                f"init={self.init!r}, loss={self.loss_name!r})")
 
-    # The activation and its derivative live here only, so a new kind of activation
-    # (e.g. one with a learnable slope) changes these two methods and nothing else.
+    def parameters(self) -> list[np.ndarray]:
+        """Every parameter array, in one flat list: weights, biases, then learnable ones.
+
+        The arrays are the network's own (not copies): changing one changes the net.
+        ``Grads`` lists gradients in the same order.
+        """
+        return [*self.weights, *self.biases, *self.learnable]
+
+    # --- the activation of hidden layer ``layer``, and its derivatives -----------------
+    def _extra(self, layer: int) -> dict:
+        spec = self.activation.learnable
+        return {spec.name: self.learnable[layer]} if spec is not None else {}
+
     def _act(self, layer: int, z: np.ndarray) -> np.ndarray:
-        return self._f(z, self.slopes[layer]) if self.slopes else self._f(z)
+        return self.activation(z, **self._extra(layer))
 
     def _act_grad(self, layer: int, z: np.ndarray) -> np.ndarray:
-        return self._f_grad(z, self.slopes[layer]) if self.slopes else self._f_grad(z)
+        return self.activation.derivative(z, **self._extra(layer))
 
+    # --- checks at the door -------------------------------------------------------------
     def _check_X(self, X) -> np.ndarray:
         X = as_real_array(X, "X")
         d = self.layer_sizes[0]
         if X.ndim != 2 or X.shape[1] != d or X.shape[0] == 0:
             raise ValueError(f"X has shape {X.shape}, expected (n, {d}) with n >= 1")
+        X = X.astype(np.float64, copy=False)
         if not np.all(np.isfinite(X)):
             raise ValueError(f"X of shape (n, {d}) must be finite, found NaN or inf")
-        return X.astype(np.float64, copy=False)
+        return X
 
     def _check_y(self, y, n: int) -> np.ndarray:
+        if self.loss_name == "cross_entropy":
+            return self._check_labels(y, n)
         y = as_real_array(y, "y")
         shape = (n, self.layer_sizes[-1])
         if y.shape != shape:
             raise ValueError(f"y has shape {y.shape}, expected {shape}")
+        y = y.astype(np.float64, copy=False)
         if not np.all(np.isfinite(y)):
             raise ValueError(f"y of shape {shape} must be finite, found NaN or inf")
-        return y.astype(np.float64, copy=False)
+        return y
 
+    def _check_labels(self, y, n: int) -> np.ndarray:
+        y = as_real_array(y, "y")
+        k = self.layer_sizes[-1]
+        if y.dtype.kind not in "iu":
+            raise TypeError(f"y must hold integer class labels 0..{k - 1}, got dtype {y.dtype}")
+        if y.shape != (n,):
+            raise ValueError(f"y (class labels) has shape {y.shape}, expected ({n},)")
+        if y.size and (y.min() < 0 or y.max() >= k):
+            raise ValueError(f"y (class labels) must lie in 0..{k - 1}, "
+                             f"found {int(y.min())}..{int(y.max())}")
+        return y.astype(np.intp, copy=False)
+
+    # --- forward ------------------------------------------------------------------------
     def _forward(self, X):
         """Output, hidden pre-activations ``zs`` and layer inputs ``inputs`` (``inputs[0] = X``)."""
         a, zs, inputs = X, [], []
@@ -123,64 +194,120 @@ class MLP:
         """Hidden layers' pre-activations ``z = a W + b``, one ``(n, width)`` array per layer.
 
         A ReLU unit is inactive on a sample where its ``z <= 0``, and dead on a data
-        set where that holds for every sample (chapter 4).
+        set where that holds for every sample.
         """
         return self._forward(self._check_X(X))[1]
 
-    def loss(self, X, y) -> float:
-        """Mean squared error ``mean((forward(X) - y) ** 2)`` over every element."""
+    def activations(self, X) -> list[np.ndarray]:
+        """Hidden layers' outputs ``a = f(z)``, one ``(n, width)`` array per layer."""
+        zs = self.preactivations(X)
+        return [self._act(layer, z) for layer, z in enumerate(zs)]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, the softmax of the outputs (``loss="cross_entropy"`` only)."""
+        self._need_classes("predict_proba")
+        return _softmax(self.forward(X))
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable class label per sample (``loss="cross_entropy"`` only)."""
+        self._need_classes("predict")
+        return np.argmax(self.forward(X), axis=1)
+
+    def accuracy(self, X, y) -> float:
+        """Fraction of samples whose predicted label equals ``y`` (``loss="cross_entropy"``)."""
+        self._need_classes("accuracy")
         X = self._check_X(X)
-        diff = self._forward(X)[0] - self._check_y(y, X.shape[0])
-        return float(np.mean(diff**2))
+        y = self._check_labels(y, X.shape[0])
+        return float(np.mean(np.argmax(self._forward(X)[0], axis=1) == y))
+
+    def _need_classes(self, what: str) -> None:
+        if self.loss_name != "cross_entropy":
+            raise ValueError(f"{what} needs loss='cross_entropy'; this net has loss="
+                             f"{self.loss_name!r} (use forward for its outputs)")
+
+    # --- loss and gradients -------------------------------------------------------------
+    def loss(self, X, y) -> float:
+        """The loss on ``(X, y)``: mean squared error, or mean softmax cross-entropy."""
+        X = self._check_X(X)
+        return self._loss_value(self._forward(X)[0], self._check_y(y, X.shape[0]))
+
+    def _loss_value(self, out, y) -> float:
+        return self._loss_and_output_grad(out, y)[0]
+
+    def _loss_and_output_grad(self, out, y):
+        """The loss and dL/d(out)."""
+        if self.loss_name == "mse":
+            diff = out - y
+            return float(np.mean(diff**2)), 2.0 * diff / diff.size
+        # Cross-entropy from logits, stably (log-sum-exp):
+        # log p_label = z_label - logsumexp(z), z shifted by its row maximum.
+        shifted = out - out.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(shifted).sum(axis=1))
+        rows = np.arange(out.shape[0])
+        loss = float(np.mean(log_norm - shifted[rows, y]))
+        g = np.exp(shifted - log_norm[:, None])  # softmax
+        g[rows, y] -= 1.0
+        return loss, g / out.shape[0]
 
     def loss_and_grads(self, X, y):
-        """``(loss, (dWs, dbs))``: the loss and its gradient for every weight and bias.
-
-        With ``activation="prelu"`` it is ``(loss, (dWs, dbs, dslopes))``: ``dslopes[i]``
-        sums ``dL/da * min(0, z)`` over the samples, one entry per unit.
+        """``(loss, grads)``: the loss and its gradient for every parameter, as :class:`Grads`.
 
         The backward pass runs the chain rule from the output down: with
         ``g = dL/dz`` for a layer, ``dW = a_in.T @ g``, ``db = g.sum(0)``, and the
-        layer below gets ``g = (g @ W.T) * f'(z)``.
+        layer below gets ``g = (g @ W.T) * f'(z)``. A learnable activation parameter
+        gets ``(g @ W.T) * df/dparam(z)`` summed over the samples, one per unit.
         """
         X = self._check_X(X)
-        y = self._check_y(y, X.shape[0])
+        return self._loss_and_grads(X, self._check_y(y, X.shape[0]))
+
+    def _loss_and_grads(self, X, y):
         out, zs, inputs = self._forward(X)
-        diff = out - y
-        loss = float(np.mean(diff**2))
-        g = 2.0 * diff / diff.size  # dL/d(out) for the mean over every element
-        dWs, dbs = [None] * len(self.weights), [None] * len(self.biases)
-        dslopes = [None] * len(self.slopes)
-        for layer in reversed(range(len(self.weights))):
+        loss, g = self._loss_and_output_grad(out, y)
+        n_layers = len(self.weights)
+        dWs, dbs, dlearn = [None] * n_layers, [None] * n_layers, [None] * len(self.learnable)
+        spec = self.activation.learnable
+        for layer in reversed(range(n_layers)):
             dWs[layer] = inputs[layer].T @ g
             dbs[layer] = g.sum(axis=0)
             if layer > 0:
                 # Through the weights, then through the activation of the layer below.
                 g_a = g @ self.weights[layer].T
-                if self.slopes:  # PReLU: d a / d slope = min(0, z), summed over samples
-                    z = zs[layer - 1]
-                    dslopes[layer - 1] = (g_a * activations.prelu_slope_grad(z)).sum(axis=0)
-                g = g_a * self._act_grad(layer - 1, zs[layer - 1])
-        return loss, ((dWs, dbs, dslopes) if self.slopes else (dWs, dbs))
+                z = zs[layer - 1]
+                if spec is not None:
+                    extra = self._extra(layer - 1)
+                    dlearn[layer - 1] = (g_a * spec.gradient(z, **extra)).sum(axis=0)
+                g = g_a * self._act_grad(layer - 1, z)
+        return loss, Grads(dWs, dbs, dlearn)
 
     def step(self, grads, lr) -> None:
-        """One plain gradient-descent step in place: ``W -= lr * dW``, ``b -= lr * db``.
+        """One plain gradient-descent step in place: ``p -= lr * dp`` for every parameter.
 
-        For ``activation="prelu"``, ``grads`` is ``(dWs, dbs, dslopes)`` and the slopes
-        take the same step.
+        ``grads`` is a :class:`Grads` (or a 3-tuple of lists in the same order). Every
+        gradient's shape and dtype is checked before any parameter changes.
         """
-        lr = real_parameter(lr, "lr")
-        if len(grads) != (3 if self.slopes else 2):
-            expected = "(dWs, dbs, dslopes)" if self.slopes else "(dWs, dbs)"
-            raise ValueError(f"grads must be {expected}, got {len(grads)} lists")
-        pairs = list(zip((self.weights, self.biases, self.slopes), grads, strict=False))
-        for params, deltas in pairs:
-            if len(deltas) != len(params):
-                raise ValueError(f"grads hold {len(deltas)} arrays, expected {len(params)}")
-            for p, d in zip(params, deltas, strict=True):
-                if np.shape(d) != p.shape:
-                    raise ValueError(f"a gradient has shape {np.shape(d)}, expected {p.shape}")
-                p -= lr * d
+        lr = _learning_rate(lr)
+        params = self.parameters()
+        if not isinstance(grads, tuple) or len(grads) != 3:
+            raise TypeError("grads must be Grads(weights, biases, learnable), as returned by "
+                            f"loss_and_grads, got {type(grads).__name__}")
+        flat = []
+        for field_name, got, expected in zip(Grads._fields, grads, (
+                self.weights, self.biases, self.learnable), strict=True):
+            if not isinstance(got, list | tuple) or len(got) != len(expected):
+                n = len(got) if isinstance(got, list | tuple) else type(got).__name__
+                raise ValueError(f"grads.{field_name} must list {len(expected)} arrays, got {n}")
+            flat.extend(got)
+        for i, (p, d) in enumerate(zip(params, flat, strict=True)):
+            if not isinstance(d, np.ndarray) or d.dtype.kind not in "fiu":
+                what = d.dtype if isinstance(d, np.ndarray) else type(d).__name__
+                raise TypeError(f"gradient {i} must be a real ndarray, got {what}")
+            if d.shape != p.shape:
+                raise ValueError(f"gradient {i} has shape {d.shape}, expected {p.shape}")
+        self._step(flat, lr)
+
+    def _step(self, flat_grads, lr) -> None:
+        for p, d in zip(self.parameters(), flat_grads, strict=True):
+            p -= lr * d
 
     def fit(self, X, y, epochs, lr, batch_size=None, seed=0, callback=None) -> list[float]:
         """Train with (minibatch) gradient descent; return the loss on ``(X, y)`` after each epoch.
@@ -188,31 +315,47 @@ class MLP:
         ``batch_size=None`` uses the whole data set per step; otherwise each epoch
         visits the samples once in an order shuffled by ``np.random.default_rng(seed)``
         (the last batch may be smaller). After each epoch ``callback(net, epoch, loss)``
-        is called, with ``epoch`` counting from 1: use it to record anything per
-        epoch, e.g. ``lambda net, epoch, loss: log.append(net.preactivations(X))``.
-        Same ``seed`` (here and in the constructor), same run, bit for bit.
+        is called, with ``epoch`` counting from 1. Same ``seed`` (here and in the
+        constructor), same run, bit for bit. When the loss stops being finite,
+        ``fit`` raises ``FloatingPointError`` naming the epoch and the learning rate.
         """
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
-        if not isinstance(epochs, int | np.integer) or isinstance(epochs, bool) or epochs < 0:
-            raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+        epochs = count_parameter(epochs, "epochs", minimum=0)
+        lr = _learning_rate(lr)
+        if batch_size is not None:
+            batch_size = count_parameter(batch_size, "batch_size", minimum=1)
+        count_parameter(seed, "seed", minimum=0)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
         n = X.shape[0]
-        if batch_size is not None and (
-            not isinstance(batch_size, int | np.integer) or isinstance(batch_size, bool)
-            or batch_size < 1
-        ):
-            raise ValueError(f"batch_size must be None or an int >= 1, got {batch_size!r}")
         rng = np.random.default_rng(seed)
         history = []
-        for epoch in range(1, epochs + 1):
-            if batch_size is None:
-                self.step(self.loss_and_grads(X, y)[1], lr)
-            else:
-                order = rng.permutation(n)
-                for start in range(0, n, batch_size):
-                    idx = order[start:start + batch_size]
-                    self.step(self.loss_and_grads(X[idx], y[idx])[1], lr)
-            history.append(self.loss(X, y))
-            if callback is not None:
-                callback(self, epoch, history[-1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(1, epochs + 1):
+                if batch_size is None:
+                    batches = [slice(None)]
+                else:
+                    order = rng.permutation(n)
+                    batches = [order[s:s + batch_size] for s in range(0, n, batch_size)]
+                for idx in batches:
+                    self._step(self._flat(self._loss_and_grads(X[idx], y[idx])[1]), lr)
+                history.append(self._loss_value(self._forward(X)[0], y))
+                if not math.isfinite(history[-1]):
+                    raise FloatingPointError(
+                        f"training diverged: the loss is {history[-1]} after epoch {epoch} "
+                        f"with lr={lr}; try a smaller learning rate")
+                if callback is not None:
+                    callback(self, epoch, history[-1])
         return history
+
+    @staticmethod
+    def _flat(grads: Grads) -> list:
+        return [*grads.weights, *grads.biases, *grads.learnable]
+
+
+def _learning_rate(lr) -> float:
+    lr = real_parameter(lr, "lr", allow_negative=True)
+    if lr <= 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    return lr

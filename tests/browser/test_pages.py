@@ -2,8 +2,13 @@
 
 Each page is visited once per session (the visit is shared by the checks below): it must load
 without console errors or failed requests, ask nothing of any other host, show every image,
-and have every formula typeset by the book's own MathJax. A full-page screenshot of each page
-is saved as an artefact. The search page and the solution dropdowns are exercised separately.
+and have every formula typeset by the book's own MathJax. The same visit opens the page three
+times, as a reader would see it: 1280 px light, 1280 px dark and 390 px (a phone), runs the
+checks of ``checks.py`` on what is on the screen (raw markup, formulas that do not fit, code
+that scrolls, figures, search boxes, the navigation buttons, the bibliography, axe-core), and
+saves a full-page screenshot of each to ``_build/screenshots`` (``<page>.png``,
+``<page>.dark.png``, ``<page>.phone.png``). The search page and the solution dropdowns are
+exercised separately.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import checks
 import pytest
-from book_site import chapter_pages, toc_pages
+from book_site import HTML_DIR, chapter_pages, toc_pages
 from bs4 import BeautifulSoup
 
 PAGES = [*toc_pages(), "genindex.html", "search.html"]
@@ -83,6 +89,8 @@ class Visit:
     math: dict = field(default_factory=dict)
     raw_tex: list[str] = field(default_factory=list)
     screenshot: Path | None = None
+    # check name -> problems found (see checks.py); absent when the page has no such content
+    problems: dict[str, list[str]] = field(default_factory=dict)
 
 
 def open_page(context, url, visit: Visit):
@@ -117,9 +125,18 @@ def visit(browser_context, base_url, screenshot_dir):
             result.raw_tex = page.evaluate(RAW_TEX)
             page.wait_for_load_state("networkidle")
             page.evaluate("() => document.fonts.ready.then(() => true)")
-            result.screenshot = screenshot_dir / (path.removesuffix(".html").replace("/", "_")
-                                                  + ".png")
+            stem = path.removesuffix(".html").replace("/", "_")
+            result.screenshot = screenshot_dir / f"{stem}.png"
             page.screenshot(path=str(result.screenshot), full_page=True)
+            run_checks(page, path, "desktop", result.problems)
+            checks.set_dark(page, True)
+            page.screenshot(path=str(screenshot_dir / f"{stem}.dark.png"), full_page=True)
+            run_checks(page, path, "dark", result.problems)
+            checks.set_dark(page, False)
+            page.set_viewport_size(checks.PHONE)
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(screenshot_dir / f"{stem}.phone.png"), full_page=True)
+            run_checks(page, path, "phone", result.problems)
         finally:
             page.close()
         result.external_requests = browser_context.external_requests[first_external:]
@@ -127,6 +144,55 @@ def visit(browser_context, base_url, screenshot_dir):
         return result
 
     return get
+
+
+def content(path: str) -> set[str]:
+    """What the built HTML of ``path`` holds, read without a browser: the checks that need an
+    element run only where the page has it, and there an empty selector fails the check."""
+    file = HTML_DIR / path
+    if not file.is_file():
+        return set()
+    soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article") or soup
+    has = set()
+    if article.select("div.math"):
+        has.add("display math")
+    if article.select("div.cell_input, div[class*=highlight-]"):
+        has.add("code")
+    if article.select("img"):
+        has.add("figures")
+    if article.select(".citation"):
+        has.add("bibliography")
+    return has
+
+
+# check name -> (mode, function, the content it needs or None for every page)
+CHECKS = {
+    "raw_markup": ("desktop", checks.raw_markup, None),
+    "math_wider_than_column": ("desktop", checks.math_wider_than_column, "display math"),
+    "code_scrolls": ("desktop", checks.code_scrolls, "code"),
+    "figures": ("desktop", checks.figures, "figures"),
+    "search_boxes": ("desktop", checks.search_boxes, None),
+    "bibliography_labels": ("desktop", checks.bibliography_labels, "bibliography"),
+    "axe_light": ("desktop", checks.accessibility, None),
+    "desktop_sidebar_collapses": ("desktop", checks.desktop_sidebar_collapses, None),
+    "axe_dark": ("dark", checks.accessibility, None),
+    "math_clipped_phone": ("phone", checks.math_clipped, "display math"),
+    "search_boxes_phone": ("phone", checks.search_boxes, None),
+    "phone_navigation": ("phone", checks.phone_navigation, None),
+}
+# What every chapter must have, so that a chapter cannot pass a check by lacking the content.
+CHAPTER_CONTENT = {"display math", "code", "figures"}
+
+
+def run_checks(page, path: str, mode: str, problems: dict) -> None:
+    has = content(path)
+    for name, (when, check, needs) in CHECKS.items():
+        if when == mode and (needs is None or needs in has):
+            try:
+                problems[name] = check(page)
+            except Exception as error:  # one broken check must not hide the others
+                problems[name] = [f"the check raised {type(error).__name__}: {error}"]
 
 
 def test_every_toc_page_was_built(html_dir):
@@ -215,3 +281,28 @@ def test_solution_dropdowns_open_on_click(browser_context, base_url, path):
     finally:
         page.close()
     assert not visit.console_errors, f"{path}: console errors: {visit.console_errors}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_chapter_has_what_the_checks_look_at(path):
+    missing = CHAPTER_CONTENT - content(path)
+    assert not missing, f"{path}: a chapter without {sorted(missing)}"
+
+
+def test_references_page_has_a_bibliography():
+    pages = [p for p in toc_pages() if Path(p).stem == "references"]
+    assert pages, "no references page in _toc.yml"
+    assert "bibliography" in content(pages[0]), f"{pages[0]}: no bibliography in the HTML"
+
+
+@pytest.mark.parametrize("name", CHECKS)
+@pytest.mark.parametrize("path", PAGES)
+def test_what_the_reader_sees(visit, path, name):
+    """One test per page and check (checks.py says what each one looks for)."""
+    result = visit(path)
+    needs = CHECKS[name][2]
+    if name not in result.problems:
+        assert needs and needs not in content(path), f"{path}: check {name} did not run"
+        pytest.skip(f"{path} has no {needs}")
+    problems = result.problems[name]
+    assert not problems, f"{path}: {name}:\n  " + "\n  ".join(problems)

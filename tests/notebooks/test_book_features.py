@@ -152,13 +152,13 @@ def test_stored_figures_are_opaque_on_white(chapter):
         low, _ = image.getchannel("A").getextrema()
         assert low == 255, (
             f"{path.name} code cell {number}: the figure is transparent (alpha down to {low}); "
-            "draw it under rectifiers.use_book_style() so it stays readable in dark mode"
+            "draw it under rectifiers.book.plotting.use_book_style() (readable in dark mode)"
         )
         width, height = image.size
         for corner in [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)]:
             pixel = image.getpixel(corner)[:3]
             assert min(pixel) >= WHITE_ENOUGH, (
                 f"{path.name} code cell {number}: background {pixel} at {corner} is not white; "
-                "use rectifiers.use_book_style() (BOOK_STYLE sets white backgrounds)"
+                "use rectifiers.book.plotting.use_book_style() (BOOK_STYLE sets white backgrounds)"
             )
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .diagnostics import dead_fraction
-from .nn import MLP
+from .._inputs import count_parameter, real_parameter
+from ..diagnostics import dead_fraction
+from ..nn import MLP, _learning_rate
 
 __all__ = ["EXPERIMENT_A", "TrainingRecord", "toy_regression", "train_and_track", "experiment_a"]
 
@@ -39,7 +40,8 @@ def toy_regression(n_samples=256, seed=0):
     >>> X.shape, y.shape
     ((4, 2), (4, 1))
     """
-    rng = np.random.default_rng(seed)
+    n_samples = count_parameter(n_samples, "n_samples", minimum=1)
+    rng = np.random.default_rng(count_parameter(seed, "seed", minimum=0))
     X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
     y = np.sin(np.pi * X[:, :1]) * np.cos(np.pi * X[:, 1:])
     return X, y
@@ -61,10 +63,6 @@ class TrainingRecord:
     net: MLP
 
 
-class _Diverged(Exception):
-    """Raised from the training callback to stop a run whose loss is no longer finite."""
-
-
 def train_and_track(lr, *, activation="relu", seed=0, bias_init=0.0, init="he",
                     layer_sizes=EXPERIMENT_A["layer_sizes"], epochs=EXPERIMENT_A["epochs"],
                     batch_size=EXPERIMENT_A["batch_size"], n_samples=EXPERIMENT_A["n_samples"],
@@ -78,33 +76,41 @@ def train_and_track(lr, *, activation="relu", seed=0, bias_init=0.0, init="he",
     training set before training and after every epoch. A unit counts as dead when its
     pre-activation is ``<= 0`` on every sample; for Leaky ReLU that means "on the leaky side for
     every sample", where the gradient is small but not 0. A run whose loss stops being finite is
-    stopped and marked ``diverged``. Returns a :class:`TrainingRecord`.
+    stopped and marked ``diverged``. Returns a :class:`TrainingRecord`. ``layer_sizes`` must
+    start with 2 (the inputs of :func:`toy_regression`) and end with 1; with no hidden layer
+    (``(2, 1)``) the ``dead`` array has no columns. Every argument is checked before training:
+    the error names the parameter.
 
     >>> rec = train_and_track(0.01, epochs=2)
     >>> rec.dead.shape, rec.loss.shape, rec.diverged
     ((3, 3), (3,), False)
     """
+    sizes = _layer_sizes(layer_sizes)
+    epochs = count_parameter(epochs, "epochs", minimum=0)
+    count_parameter(batch_size, "batch_size", minimum=1)
+    bias_init = real_parameter(bias_init, "bias_init", allow_negative=True)
     X, y = toy_regression(n_samples, data_seed)
-    net = MLP(list(layer_sizes), activation=activation, seed=seed, init=init)
+    net = MLP(sizes, activation=activation, seed=seed, init=init)
+    _learning_rate(lr)
     for b in net.biases[:-1]:
         b[:] = bias_init
-    n_hidden = len(layer_sizes) - 2
-    dead = np.full((epochs + 1, n_hidden), np.nan)
+    dead = np.full((epochs + 1, len(sizes) - 2), np.nan)
     loss = np.full(epochs + 1, np.nan)
-    dead[0], loss[0] = dead_fraction(net.preactivations(X)), net.loss(X, y)
+
+    def dead_per_layer(net):
+        zs = net.preactivations(X)
+        return dead_fraction(zs) if zs else np.empty(0)  # no hidden layer: nothing can die
+
+    dead[0], loss[0] = dead_per_layer(net), net.loss(X, y)
 
     def record(net, epoch, epoch_loss):
-        if not np.isfinite(epoch_loss):
-            raise _Diverged
-        dead[epoch], loss[epoch] = dead_fraction(net.preactivations(X)), epoch_loss
+        dead[epoch], loss[epoch] = dead_per_layer(net), epoch_loss
 
     diverged = False
-    # A diverging run overflows on its way to NaN: that is reported by `diverged`, not warned.
-    with np.errstate(over="ignore", invalid="ignore"):
-        try:
-            net.fit(X, y, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, callback=record)
-        except _Diverged:
-            diverged = True
+    try:
+        net.fit(X, y, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, callback=record)
+    except FloatingPointError:  # fit stops a run whose loss is no longer finite
+        diverged = True
     return TrainingRecord(dead=dead, loss=loss, diverged=diverged, net=net)
 
 
@@ -119,6 +125,8 @@ def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rat
     ``"nets"`` holds the trained networks, ``nets[i][j]`` for learning rate ``i`` and seed ``j``,
     so that a chapter can inspect them without training them again.
     """
+    learning_rates = _non_empty(learning_rates, "learning_rates")
+    seeds = _non_empty(seeds, "seeds")
     runs = [[train_and_track(lr, activation=activation, seed=s, **kwargs) for s in seeds]
             for lr in learning_rates]
     return {
@@ -129,3 +137,21 @@ def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rat
         "diverged": np.array([[r.diverged for r in row] for row in runs]),
         "nets": [[r.net for r in row] for row in runs],
     }
+
+
+def _non_empty(values, name: str) -> tuple:
+    """A non-empty sequence (list, tuple, array) as a tuple, else an error naming it."""
+    if isinstance(values, str | bytes) or not hasattr(values, "__len__"):
+        raise TypeError(f"{name} must be a non-empty sequence, got {type(values).__name__}")
+    if len(values) == 0:
+        raise ValueError(f"{name} is empty: give at least one value")
+    return tuple(values)
+
+
+def _layer_sizes(layer_sizes) -> list:
+    """``layer_sizes`` for :func:`toy_regression`'s data: 2 inputs first, 1 output last."""
+    sizes = list(_non_empty(layer_sizes, "layer_sizes"))
+    if len(sizes) < 2 or sizes[0] != 2 or sizes[-1] != 1:
+        raise ValueError("layer_sizes must start with 2 (toy_regression's inputs) and end "
+                         f"with 1 (its output), e.g. (2, 32, 1), got {tuple(sizes)}")
+    return sizes

@@ -1,0 +1,330 @@
+"""What a reader sees, checked on an open Playwright page: one function per class of defect.
+
+Every check returns a list of problems (empty: the page is right). A check whose selector
+matches nothing on the page returns a problem saying so, rather than passing: a renamed class
+in a theme must not turn a check into one that cannot fail. The book's tests
+(``test_pages.py``) and the fixture tests (``test_checks_catch_defects.py``, which prove each
+check fails on a page with its defect) call these same functions.
+"""
+
+from __future__ import annotations
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# axe-core impacts that fail a page.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+# Text outside code that is MyST or TeX source instead of rendered content: directive fences
+# and option lines, roles, TeX delimiters and environments, $...$ around a TeX command.
+RAW_MARKUP = r"""() => {
+  const skip = 'script, style, noscript, template, pre, code, textarea, mjx-container, '
+             + 'mjx-assistive-mml, .cell_input, .cell_output';
+  const patterns = [
+    [/(`{3,}|:{3,})\s*\{[\w:-]+\}/, 'MyST directive fence'],
+    [/(^|\n)\s*:(label|class|name|width|align|alt|caption|tags|nosearch):\s/, 'directive option'],
+    [/\{[a-z][\w:-]*\}`/, 'MyST role'],
+    [/\\\(|\\\)|\\\[|\\\]|\$\$/, 'TeX delimiter'],
+    [/\\(begin|end)\{/, 'TeX environment'],
+    [/\$[^$\n]*\\[A-Za-z]+[^$\n]*\$/, 'TeX in $...$'],
+  ];
+  const root = document.querySelector('main, [role="main"]')
+               || document.querySelector('article');
+  if (!root) return {count: 0, found: []};
+  const found = [];
+  let texts = 0;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const parent = node.parentElement;
+    if (!parent || parent.closest(skip) || !node.textContent.trim()) continue;
+    texts += 1;
+    for (const [re, what] of patterns) {
+      if (re.test(node.textContent)) {
+        found.push(`${what}: ${node.textContent.trim().slice(0, 100)}`);
+        break;
+      }
+    }
+  }
+  // A code block whose text is a MyST fence: a directive the parser took for code
+  // (a block that says it is Markdown, e.g. in a guide to writing chapters, may show one).
+  const blocks = Array.from(root.querySelectorAll('pre'))
+    .filter(pre => !pre.closest('[class*="highlight-md"], [class*="highlight-markdown"], '
+                                + '[class*="highlight-myst"]'));
+  for (const pre of blocks) {
+    const m = pre.textContent.match(/(^|\n)\s*(`{3,}|:{3,})\s*\{[\w:-]+\}.*/);
+    if (m) found.push(`MyST directive shown as code: ${m[0].trim().slice(0, 100)}`);
+  }
+  return {count: texts, found};
+}"""
+
+# Display formulas (MathJax CHTML): the formula's width against its own box, and whether a
+# wider formula can be scrolled to or is cut off by an ancestor.
+DISPLAY_MATH = r"""() => {
+  const boxes = Array.from(document.querySelectorAll('mjx-container[display="true"]'));
+  return boxes.map((box, i) => {
+    const math = box.querySelector('mjx-math') || box;
+    const width = math.getBoundingClientRect().width;
+    const label = (box.closest('.math, .math-wrapper, div') || box).id
+                  || (box.querySelector('mjx-mtd[id]') || {}).id || `formula ${i + 1}`;
+    const text = (box.querySelector('mjx-assistive-mml') || box).textContent.trim().slice(0, 60);
+    let scrollable = false;
+    let clippedBy = null;
+    for (let el = box; el && el !== document.documentElement; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      const ox = style.overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && el.scrollWidth >= width - 1) {
+        scrollable = el.scrollWidth > el.clientWidth + 1 || el.clientWidth >= width - 1;
+        break;
+      }
+      if ((ox === 'hidden' || ox === 'clip') && el.clientWidth < width - 1) {
+        clippedBy = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+        break;
+      }
+    }
+    const right = math.getBoundingClientRect().right;
+    return {label, text, width: Math.round(width), box: box.clientWidth, scrollable, clippedBy,
+            offscreen: right > document.documentElement.clientWidth + 1 && !scrollable};
+  });
+}"""
+
+# Code input blocks (notebook cell input and code listings, not outputs) and their widths.
+CODE_INPUT = r"""() => {
+  const sel = 'article .cell_input pre, article div[class*="highlight-"]:not(.output) pre';
+  return Array.from(document.querySelectorAll(sel))
+    .filter(pre => !pre.closest('.cell_output, .output'))
+    .map(pre => ({scroll: pre.scrollWidth, client: pre.clientWidth,
+                  first: pre.textContent.split('\n').sort((a, b) => b.length - a.length)[0]
+                            .slice(0, 90)}));
+}"""
+
+# Content figures: natural and displayed size, alt text.
+FIGURES = r"""async () => {
+  const imgs = Array.from(document.querySelectorAll('article img'));
+  imgs.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(imgs.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener('load', done); img.addEventListener('error', done);
+    setTimeout(done, 15000);
+  })));
+  return imgs.map(img => {
+    const r = img.getBoundingClientRect();
+    return {src: (img.currentSrc || img.src).split('/').pop(), natural: img.naturalWidth,
+            shown: r.width, alt: img.getAttribute('alt')};
+  });
+}"""
+
+# Search fields and buttons a reader can see (the search page's own form is its content).
+SEARCH_BOXES = r"""() => {
+  const sel = 'input[type="search"], .search-button__button, form.bd-search, '
+            + '.search-button-field';
+  const visible = el => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+      && r.right > 0 && r.left < document.documentElement.clientWidth
+      && !el.closest('dialog:not([open])');
+  };
+  const all = Array.from(document.querySelectorAll(sel))
+    .filter(el => !el.closest('#search-results, .bd-search-container, #search-documentation'))
+    .filter(el => !el.parentElement.closest(sel));
+  return {count: all.length,
+          visible: all.filter(visible).map(el => `${el.tagName.toLowerCase()}.${el.className}`)};
+}"""
+
+BIB_LABELS = r"""() => Array.from(
+  document.querySelectorAll('.citation-list .citation > .label, .citation .label, dl.citation > dt')
+).map(l => l.textContent.replace(/[\[\]]/g, '').trim())"""
+
+# Where an element is on screen, and whether a reader can see it.
+ON_SCREEN = r"""(el) => {
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  const s = getComputedStyle(el);
+  const vw = document.documentElement.clientWidth;
+  return {left: r.left, right: r.right, width: r.width, height: r.height,
+          shown: r.width > 40 && r.height > 40 && r.right > 40 && r.left < vw - 40
+                 && s.visibility !== 'hidden' && s.display !== 'none' && Number(s.opacity) > 0.1};
+}"""
+
+
+def raw_markup(page) -> list[str]:
+    """MyST or TeX source left as text (a directive that did not parse, math MathJax missed)."""
+    result = page.evaluate(RAW_MARKUP)
+    if result["count"] == 0:
+        return ["no text found in the page's main content: the raw-markup check saw nothing"]
+    return result["found"]
+
+
+def _display_math(page) -> list[dict] | str:
+    page.evaluate("""() => window.MathJax && MathJax.startup && MathJax.startup.promise
+                           ? MathJax.startup.promise.then(() => true) : false""")
+    formulas = page.evaluate(DISPLAY_MATH)
+    return formulas or "no typeset display formula (mjx-container[display=true]) found"
+
+
+def math_wider_than_column(page) -> list[str]:
+    """At desktop width every display formula fits its column (no scrolling, nothing hidden)."""
+    formulas = _display_math(page)
+    if isinstance(formulas, str):
+        return [formulas]
+    return [f"{f['label']} ({f['text']}...) is {f['width']} px wide in a {f['box']} px column"
+            for f in formulas if f["width"] > f["box"] + 1]
+
+
+def math_clipped(page) -> list[str]:
+    """At phone width a formula wider than the screen scrolls sideways; it is never cut off."""
+    formulas = _display_math(page)
+    if isinstance(formulas, str):
+        return [formulas]
+    return [f"{f['label']} ({f['text']}...), {f['width']} px wide, is cut off by "
+            f"{f['clippedBy'] or 'the screen edge'}"
+            for f in formulas if f["clippedBy"] or f["offscreen"]]
+
+
+def code_scrolls(page) -> list[str]:
+    """No code input block needs horizontal scrolling (about 80 columns fit at 1280 px)."""
+    blocks = page.evaluate(CODE_INPUT)
+    if not blocks:
+        return ["no code input block found (.cell_input pre or a highlighted listing)"]
+    return [f"code block scrolls ({b['scroll']} px of text in {b['client']} px): {b['first']!r}"
+            for b in blocks if b["scroll"] > b["client"] + 1]
+
+
+def looks_like_a_file_name(alt: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[0-9a-f]{8,}(\.\w+)?|\S+\.(png|svg|jpe?g|gif|pdf)", alt.strip()))
+
+
+def figures(page) -> list[str]:
+    """Every figure is SVG or at least 2x its displayed width, with alt text that describes it."""
+    images = page.evaluate(FIGURES)
+    if not images:
+        return ["no figure (article img) found"]
+    problems = []
+    for img in images:
+        alt = (img["alt"] or "").strip()
+        if not alt or looks_like_a_file_name(alt) or len(alt.split()) < 3:
+            problems.append(f"{img['src']}: alt text {alt!r} does not say what the figure shows")
+        if img["natural"] == 0:
+            problems.append(f"{img['src']}: did not load")
+        elif not img["src"].lower().endswith(".svg") and img["natural"] < 2 * img["shown"] - 1:
+            problems.append(f"{img['src']}: {img['natural']} px wide, shown at "
+                            f"{img['shown']:.0f} px: below 2x resolution")
+    return problems
+
+
+def search_boxes(page) -> list[str]:
+    """Exactly one search box or button is visible."""
+    found = page.evaluate(SEARCH_BOXES)
+    if found["count"] == 0:
+        return ["no search box or button found in the page"]
+    if len(found["visible"]) != 1:
+        return [f"{len(found['visible'])} visible search boxes: {found['visible']}"]
+    return []
+
+
+def bibliography_labels(page) -> list[str]:
+    """Labels on a bibliography are unique and author-year, as the text cites them."""
+    labels = page.evaluate(BIB_LABELS)
+    if not labels:
+        return ["no bibliography label (.citation .label) found"]
+    seen, problems = set(), []
+    for label in labels:
+        if label in seen:
+            problems.append(f"label {label!r} repeats (two works need a/b suffixes)")
+        seen.add(label)
+        if label.isdigit():
+            problems.append(f"numeric label [{label}] while the text cites author-year")
+    return problems
+
+
+def _visible_toggle(page, selector: str):
+    toggles = page.locator(selector)
+    for i in range(toggles.count()):
+        if toggles.nth(i).is_visible():
+            return toggles.nth(i)
+    return None
+
+
+def phone_navigation(page) -> list[str]:
+    """At phone width the header's two buttons open the book's contents and the page's contents.
+
+    The page must be open at phone width; the dialogs are closed again afterwards.
+    """
+    problems = []
+    for name, toggle_sel, content_sel in [
+        ("primary sidebar", ".primary-toggle", ".bd-docs-nav, nav.bd-links"),
+        ("on-page contents", ".secondary-toggle", ".bd-toc-nav, .page-toc, #bd-toc-nav"),
+    ]:
+        toggle = _visible_toggle(page, toggle_sel)
+        has_content = page.locator(content_sel).count() > 0
+        if toggle is None and not has_content and name == "on-page contents":
+            continue  # a page without sections (the index, search) has no on-page contents
+        if toggle is None:
+            problems.append(f"no visible {toggle_sel} button for the {name}")
+            continue
+        if not has_content:
+            problems.append(f"no {name} ({content_sel}) in the page")
+            continue
+        toggle.click()
+        page.wait_for_timeout(600)  # the theme's open transition
+        where = page.locator(content_sel).first.evaluate(ON_SCREEN)
+        if not (where and where["shown"]):
+            problems.append(f"clicking {toggle_sel} does not show the {name}: {where}")
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+    return problems
+
+
+def desktop_sidebar_collapses(page) -> list[str]:
+    """At desktop width the primary-sidebar button hides the sidebar (and shows it again)."""
+    toggle = _visible_toggle(page, ".primary-toggle")
+    sidebar = page.locator("#pst-primary-sidebar, .bd-sidebar-primary").first
+    if toggle is None or page.locator("#pst-primary-sidebar, .bd-sidebar-primary").count() == 0:
+        return ["no visible .primary-toggle button or no primary sidebar"]
+    before = sidebar.evaluate(ON_SCREEN)
+    if not before["shown"]:
+        return [f"the primary sidebar is not shown at desktop width: {before}"]
+    toggle.click()
+    page.wait_for_timeout(600)
+    after = sidebar.evaluate(ON_SCREEN)
+    dialog = page.evaluate("() => !!document.querySelector('dialog[open]')")
+    problems = []
+    if after["shown"] or dialog:
+        problems.append("clicking .primary-toggle does not collapse the sidebar "
+                        f"({'it opens a dialog' if dialog else after})")
+        page.keyboard.press("Escape")
+    else:
+        toggle.click()
+        page.wait_for_timeout(600)
+        if not sidebar.evaluate(ON_SCREEN)["shown"]:
+            problems.append("a second click on .primary-toggle does not bring the sidebar back")
+    return problems
+
+
+def accessibility(page) -> list[str]:
+    """axe-core (the engine of Lighthouse's accessibility audit): no serious or critical finding."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # No preload: axe would re-fetch every stylesheet to read its CSS rules, resolving the
+    # theme's @import against the page instead of the sheet (a 404 in the console).
+    results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
+    violations = results.response.get("violations", [])
+    problems = []
+    for v in violations:
+        if v.get("impact") in BLOCKING_IMPACTS:
+            targets = [", ".join(map(str, n.get("target", []))) for n in v["nodes"][:3]]
+            problems.append(f"{v['impact']} {v['id']} ({len(v['nodes'])}x): {v['help']} "
+                            f"at {targets}")
+    if not results.response.get("passes") and not violations:
+        problems.append("axe-core checked nothing")
+    return problems
+
+
+def set_dark(page, dark: bool) -> None:
+    """Light or dark, as the reader's system asks (the book follows it: default_mode auto)."""
+    page.emulate_media(color_scheme="dark" if dark else "light")
+    page.wait_for_function(
+        "(want) => document.documentElement.dataset.theme === want",
+        arg="dark" if dark else "light")
+    page.wait_for_timeout(500)  # let the theme's colour transitions finish before any check
