@@ -185,7 +185,8 @@ def relu_grad(x, out=None):
     >>> relu_grad(2.5), relu_grad(0), relu_grad(-1)
     (1.0, 0.0, 0.0)
     """
-    if type(x) is np.ndarray and x.dtype in _PLAIN_FLOATS and _plain_out(out, x):
+    plain = type(x) is np.ndarray and x.dtype in _PLAIN_FLOATS
+    if plain and _plain_out(out, x):
         out = np.empty(x.shape, x.dtype) if out is None else out
         return _relu_grad_array(x, out)
     kind, v = classify(x)
@@ -195,7 +196,10 @@ def relu_grad(x, out=None):
         return 1.0 if v > 0 else 0.0
     arr = np.asarray(v, dtype=np.float64) if kind == "scalar" else v
     dtype = float_result_dtype(arr)
-    out = np.empty(arr.shape, dtype) if out is None else check_out(out, arr.shape, dtype)
+    if out is None:
+        out = np.empty(arr.shape, dtype)
+    else:
+        check_out(out, arr.shape, dtype)
     return _relu_grad_array(arr, out)
 
 
@@ -318,12 +322,13 @@ def leaky_relu(x, negative_slope=0.01, out=None):
     (2.0, -0.02, -0.4)
     """
     s = negative_slope
-    if (type(x) is np.ndarray and x.dtype in _LEAKY_FAST and type(s) is float and 0 < s <= 1
-            and _plain_out(out, x)):
-        # max(x, s x) is this function for 0 < s <= 1 (as in _leaky): two vector passes.
+    fast = (type(x) is np.ndarray and x.dtype in _LEAKY_FAST
+            and type(s) is float and 0 < s <= 1)
+    if fast and _plain_out(out, x):
+        # For 0 < s <= 1, max(x, s x) is this function: two vector passes.
         if out is None:
             out = np.empty_like(x)
-        elif np.may_share_memory(x, out):  # in place: s x needs room of its own
+        elif np.may_share_memory(x, out):  # in place: s x needs its own room
             return np.maximum(x, x * s, out=out)
         np.multiply(x, s, out=out)
         return np.maximum(x, out, out=out)
