@@ -32,6 +32,8 @@ def title_of(entry: str) -> str:
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     else:
         text = path.read_text(encoding="utf-8")
+        # YAML front matter may hold comment lines that look like headings.
+        text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
     heading = re.search(r"^# (.+)$", text, re.M)[1]
     heading = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", heading)
     return normalize(heading.replace("`", ""))
