@@ -8,7 +8,6 @@ import pytest
 from rectifiers import MLP, dead_fraction
 from rectifiers.book.digits import (
     Digits,
-    fit_together,
     layer_grad_norms,
     load_digits_split,
     make_mlp,
@@ -139,45 +138,29 @@ def test_zero_fraction_counts_exact_zeros_per_layer():
 
 # --- training several seeds together -------------------------------------------------------
 @pytest.mark.parametrize("activation", ["relu", "tanh", "gelu"])
-def test_fit_together_trains_each_net_as_fit_would(activation):
+def test_train_seeds_trains_each_seed_as_fit_would(activation):
     data = small_problem(n=70)
-    sizes, seeds = [6, 8, 8, 3], (0, 1, 2)
-    together = [make_mlp(sizes, activation, seed=s) for s in seeds]
-    alone = [make_mlp(sizes, activation, seed=s) for s in seeds]
-    losses = {}
-    diverged = fit_together(together, data.X_train, data.y_train, epochs=4, lr=0.2,
-                            batch_size=7, seeds=seeds,
-                            callback=lambda k, net, e, loss: losses.__setitem__((k, e), loss))
-    assert not diverged.any()
-    for k, (net, seed) in enumerate(zip(alone, seeds, strict=True)):
-        history = net.fit(data.X_train, data.y_train, epochs=4, lr=0.2, batch_size=7,
-                          seed=seed)
-        for a, b in zip(net.parameters(), together[k].parameters(), strict=True):
+    sizes, seeds = (6, 8, 8, 3), (0, 1, 2)
+    runs = train_seeds(activation, data, seeds=seeds, layer_sizes=sizes, epochs=4,
+                       lr=0.2, batch_size=7, per_layer=False)
+    assert not runs.diverged.any()
+    for k, seed in enumerate(seeds):
+        alone = make_mlp(sizes, activation, seed=seed)
+        history = alone.fit(data.X_train, data.y_train, epochs=4, lr=0.2, batch_size=7,
+                            seed=seed)
+        for a, b in zip(alone.parameters(), runs.nets[k].parameters(), strict=True):
             np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose([losses[k, e] for e in range(1, 5)], history, rtol=1e-12)
+        np.testing.assert_allclose(runs.loss[k, 1:], history, rtol=1e-12)
 
 
-def test_fit_together_freezes_and_reports_a_diverged_net():
+def test_train_seeds_reports_a_diverged_seed_and_leaves_its_later_epochs_nan():
     data = small_problem()
-    nets = [make_mlp([6, 8, 3], seed=s) for s in (0, 1)]
-    for W in nets[1].weights:
-        W *= 1e200  # the logits overflow to inf: the loss is NaN
-    calls = []
-    diverged = fit_together(nets, data.X_train, data.y_train, epochs=3, lr=0.1,
-                            batch_size=10, seeds=(0, 1),
-                            callback=lambda k, net, e, loss: calls.append((k, e)))
-    assert diverged.tolist() == [False, True]
-    assert calls == [(0, 1), (0, 2), (0, 3)]
-    assert np.all(np.isfinite(nets[0].weights[0]))
-
-
-def test_fit_together_rejects_mixed_nets():
-    data = small_problem()
-    with pytest.raises(ValueError, match="one shape"):
-        fit_together([make_mlp([6, 4, 3]), make_mlp([6, 5, 3])], data.X_train, data.y_train,
-                     1, 0.1, 10, (0, 1))
-    with pytest.raises(ValueError, match="seeds"):
-        fit_together([make_mlp([6, 4, 3])], data.X_train, data.y_train, 1, 0.1, 10, (0, 1))
+    # A learning rate this large makes the logits overflow: the loss stops being finite.
+    runs = train_seeds("relu", data, seeds=(0,), layer_sizes=(6, 8, 3), epochs=3,
+                       lr=1e200, batch_size=10, per_layer=False)
+    assert runs.diverged.tolist() == [True]
+    assert np.isfinite(runs.loss[0, 0])
+    assert np.isnan(runs.loss[0, -1]) and np.isnan(runs.accuracy[0, -1])
 
 
 def test_train_seeds_records_every_epoch_from_initialisation():

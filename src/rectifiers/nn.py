@@ -264,18 +264,20 @@ class MLP:
         out, zs, inputs = self._forward(X)
         loss, g = self._loss_and_output_grad(out, y)
         n_layers = len(self.weights)
-        dWs, dbs, dlearn = [None] * n_layers, [None] * n_layers, [None] * len(self.learnable)
+        dWs, dbs = [None] * n_layers, [None] * n_layers
+        dlearn = [None] * len(self.learnable)
         spec = self.activation.learnable
         for layer in reversed(range(n_layers)):
             dWs[layer] = inputs[layer].T @ g
             dbs[layer] = g.sum(axis=0)
             if layer > 0:
-                # Through the weights, then through the activation of the layer below.
+                # Through the weights, then the activation of the layer below.
                 g_a = g @ self.weights[layer].T
                 z = zs[layer - 1]
                 if spec is not None:
                     extra = self._extra(layer - 1)
-                    dlearn[layer - 1] = (g_a * spec.gradient(z, **extra)).sum(axis=0)
+                    da_dparam = spec.gradient(z, **extra)
+                    dlearn[layer - 1] = (g_a * da_dparam).sum(axis=0)
                 g = g_a * self._act_grad(layer - 1, z)
         return loss, Grads(dWs, dbs, dlearn)
 

@@ -32,7 +32,6 @@ __all__ = [
     "layer_grad_norms",
     "second_moments",
     "zero_fraction",
-    "fit_together",
     "train_seeds",
 ]
 
@@ -156,89 +155,16 @@ class Runs:
     nets: list
 
 
-def _stacked_forward(Ws, bs, act, A):
-    """Output, hidden pre-activations and layer inputs of stacked nets; ``A``: (nets, n, d)."""
-    zs, inputs = [], []
-    for layer, (W, b) in enumerate(zip(Ws, bs, strict=True)):
-        inputs.append(A)
-        z = A @ W + b[:, None, :]
-        if layer == len(Ws) - 1:
-            return z, zs, inputs
-        zs.append(z)
-        A = act(z)
-
-
-def fit_together(nets, X, y, epochs, lr, batch_size, seeds, callback=None) -> np.ndarray:
-    """Train several same-shaped classifiers at once, as ``net.fit`` would train each one.
-
-    Net ``k`` follows exactly the rule of :meth:`rectifiers.MLP.fit` with
-    ``seed=seeds[k]`` (its own shuffled minibatches, plain gradient descent), but all
-    nets step together: their weights are stacked into one array per layer, so each
-    step is a few batched matrix products instead of one Python loop per net. That
-    is only faster, not different: the tests compare it with ``MLP.fit``. Afterwards
-    ``net.weights`` and ``net.biases`` are views into the stacked arrays.
-
-    After each epoch ``callback(k, net, epoch, loss)`` is called for every net that
-    has not diverged. A net whose training loss stops being finite is frozen there;
-    the returned boolean array says which nets diverged.
-    """
-    first = nets[0]
-    if any(n.layer_sizes != first.layer_sizes or n.activation != first.activation
-           or n.loss_name != "cross_entropy" or n.learnable for n in nets):
-        raise ValueError("fit_together needs cross-entropy nets of one shape and one "
-                         "activation, without learnable activation parameters")
-    if len(seeds) != len(nets):
-        raise ValueError(f"got {len(nets)} nets but {len(seeds)} seeds")
-    X, y = first._check_X(X), first._check_labels(y, np.shape(X)[0])
-    act = first.activation
-    Ws = [np.stack([n.weights[i] for n in nets]) for i in range(len(first.weights))]
-    bs = [np.stack([n.biases[i] for n in nets]) for i in range(len(first.biases))]
-    for k, net in enumerate(nets):  # the nets now read (and show) the stacked arrays
-        net.weights = [W[k] for W in Ws]
-        net.biases = [b[k] for b in bs]
-    rngs = [np.random.default_rng(s) for s in seeds]
-    alive = np.ones(len(nets), dtype=bool)
-    n, every = X.shape[0], np.arange(len(nets))[:, None]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, epochs + 1):
-            orders = np.stack([rng.permutation(n) for rng in rngs])
-            for start in range(0, n, batch_size):
-                idx = orders[:, start:start + batch_size]  # (nets, batch)
-                out, zs, inputs = _stacked_forward(Ws, bs, act, X[idx])
-                # Softmax cross-entropy gradient, per net: (softmax - one-hot) / batch size.
-                g = np.exp(out - out.max(axis=2, keepdims=True))
-                g /= g.sum(axis=2, keepdims=True)
-                g[every, np.arange(idx.shape[1]), y[idx]] -= 1.0
-                g /= idx.shape[1]
-                for layer in reversed(range(len(Ws))):
-                    dW = inputs[layer].swapaxes(1, 2) @ g
-                    db = g.sum(axis=1)
-                    if layer > 0:
-                        g = (g @ Ws[layer].swapaxes(1, 2)) * act.derivative(zs[layer - 1])
-                    Ws[layer][alive] -= lr * dW[alive]
-                    bs[layer][alive] -= lr * db[alive]
-            # The training loss of every net in one batched pass, with log-sum-exp.
-            out = _stacked_forward(Ws, bs, act, np.broadcast_to(X, (len(nets), *X.shape)))[0]
-            shifted = out - out.max(axis=2, keepdims=True)
-            losses = np.mean(np.log(np.exp(shifted).sum(axis=2))
-                             - shifted[:, np.arange(n), y], axis=1)
-            alive &= np.isfinite(losses)
-            for k in np.flatnonzero(alive):
-                if callback is not None:
-                    callback(int(k), nets[k], epoch, float(losses[k]))
-    return ~alive
-
-
 def train_seeds(activation, data: Digits, seeds=(0, 1, 2), layer_sizes=DEEP, epochs=20,
                 lr=0.05, batch_size=32, init="he", per_layer=True) -> Runs:
     """Train one classifier per seed with the same settings; record every epoch.
 
     Seed ``s`` fixes both the initial weights (``make_mlp(..., seed=s)``) and the
-    minibatch order (as ``fit(..., seed=s)``), so two activations trained with the
-    same seeds start from the same draws and see the same batches. The nets are
-    trained together by :func:`fit_together`. A run whose loss stops being finite is
-    recorded as diverged, with NaN from that epoch on. ``per_layer=False`` skips the
-    gradient norms and dead fractions (they stay NaN), which saves time.
+    minibatch order (``net.fit(..., seed=s)``), so two activations trained with the
+    same seeds start from the same draws and see the same batches. A run whose loss
+    stops being finite (``fit`` raises ``FloatingPointError``) is recorded as
+    diverged, with NaN from that epoch on. ``per_layer=False`` skips the gradient
+    norms and dead fractions (they stay NaN), which saves time.
     """
     seeds = tuple(count_parameter(s, "seed", minimum=0) for s in seeds)
     epochs = count_parameter(epochs, "epochs", minimum=0)
@@ -260,8 +186,13 @@ def train_seeds(activation, data: Digits, seeds=(0, 1, 2), layer_sizes=DEEP, epo
         grad_norms[k, epoch] = layer_grad_norms(net, X, y)
         dead[k, epoch] = dead_fraction(net.preactivations(X))
 
-    for k, net in enumerate(nets):
+    diverged = np.zeros(len(seeds), dtype=bool)
+    for k, (net, seed) in enumerate(zip(nets, seeds, strict=True)):
         record(k, net, 0, net.loss(X, y))
-    diverged = fit_together(nets, X, y, epochs, lr, batch_size, seeds, callback=record)
+        try:
+            net.fit(X, y, epochs, lr, batch_size=batch_size, seed=seed,
+                    callback=lambda net, epoch, value, k=k: record(k, net, epoch, value))
+        except FloatingPointError:
+            diverged[k] = True
     name = activation if isinstance(activation, str) else activation.name
     return Runs(name, seeds, loss, accuracy, grad_norms, dead, diverged, nets)
