@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,8 @@ from rectifiers.book.benchmarks import (
     headline,
     machine,
     main,
+    relu_with_stores,
+    streaming_available,
     time_formulations,
 )
 
@@ -183,3 +187,36 @@ def test_format_ratios_has_one_column_per_function_and_dtype():
 
 def test_machine_names_numpy():
     assert f"NumPy {np.__version__}" in machine()
+
+
+@pytest.mark.parametrize("kind", ["ordinary", "streaming"])
+def test_relu_with_stores_computes_relu_and_restores_the_threshold(kind):
+    if not streaming_available():
+        with pytest.raises(RuntimeError, match="no streaming loop"):
+            relu_with_stores(kind)
+        return
+    from rectifiers import _relu
+
+    x = np.array([-np.inf, -1.5, -0.0, 0.0, 2.0, np.inf, np.nan] * 9, np.float32)
+    out = np.full_like(x, 7.0)
+    set_threshold, seen = _relu.set_streaming_threshold, []
+
+    def recording(value):
+        seen.append(value)
+        return set_threshold(value)
+
+    before = set_threshold(12345)
+    try:
+        with patch.object(_relu, "set_streaming_threshold", recording):
+            assert relu_with_stores(kind)(x, out) is out
+        assert seen == [0 if kind == "streaming" else 2**62, 12345]  # and put back
+    finally:
+        set_threshold(before)
+    expected = relu(x)
+    np.testing.assert_array_equal(out, expected)
+    assert not np.signbit(out[~np.isnan(out)]).any()
+
+
+def test_relu_with_stores_refuses_an_unknown_kind():
+    with pytest.raises(ValueError, match="'ordinary' or 'streaming'"):
+        relu_with_stores("fast")

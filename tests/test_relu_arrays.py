@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from unittest.mock import patch
 
 import numpy as np
@@ -34,27 +35,33 @@ def assert_same_floats(result, expected):
     np.testing.assert_array_equal(np.signbit(result[~nan]), np.signbit(expected[~nan]))
 
 
-@pytest.fixture
-def small_blocks():
-    """Blocks of 4 elements (float32) so that small arrays take relu_grad's blocked path."""
-    with patch.object(activations, "_BLOCK_BYTES", 16):
-        yield
+try:
+    from rectifiers import _relu as compiled
+except ImportError:  # built without a C compiler
+    compiled = None
+LOOPS = ["compiled, plain stores", "compiled, streaming stores", "numpy"]
 
 
-@pytest.fixture(params=[False, True, "neither"], ids=["x-first", "zero-first", "neither"])
-def tie_order(request):
-    """Force each of relu's three ways for floats, whatever the probe found on this machine.
-
-    Yields (forced order, {dtype: the order the probe found}). A forced order that the
-    probe rejected may give -0.0; the fallback ("neither") never does.
-    """
-    saved = dict(activations._RELU_ZERO)
-    probed = {np.dtype(t): activations._relu_zero(np.dtype(t)) for t in FLOATS}
-    for dtype in probed:
-        activations._RELU_ZERO[dtype] = request.param
-    yield request.param, probed
-    activations._RELU_ZERO.clear()
-    activations._RELU_ZERO.update(saved)
+@pytest.fixture(params=LOOPS)
+def float_loop(request):
+    """Each way relu and relu_grad can work on floats: the compiled loops, with relu's
+    ordinary stores and its streaming stores (forced for every size), and the NumPy
+    fallbacks (no C compiler)."""
+    if request.param == "numpy":
+        with (patch.object(activations, "_relu_float", activations._relu_numpy),
+              patch.object(activations, "_relu_grad_float", activations._relu_grad_numpy)):
+            yield request.param
+        return
+    if compiled is None:
+        pytest.skip("rectifiers._relu was not built (no C compiler)")
+    streaming = request.param.endswith("streaming stores")
+    if streaming and not compiled.streaming:
+        pytest.skip("this processor has no streaming loop (x86-64 with AVX2 only)")
+    previous = compiled.set_streaming_threshold(0 if streaming else 2**62)
+    try:
+        yield request.param
+    finally:
+        compiled.set_streaming_threshold(previous)
 
 
 # --- dtypes --------------------------------------------------------------------------------
@@ -248,7 +255,7 @@ def test_relu_with_out_overlapping_the_input_gives_the_result_of_the_original_in
     np.testing.assert_array_equal(base[1:], expected)
 
 
-# --- relu's single pass: the probed operand order, and the fallback ---------------------------
+# --- the float loops: compiled (relu with both kinds of store) and the NumPy fallbacks ---------
 
 
 def layouts(values):
@@ -257,8 +264,11 @@ def layouts(values):
     raw = np.zeros(n * dtype.itemsize + 1, np.uint8)
     misaligned = raw[1:].view(dtype)
     misaligned[...] = values
+    offset = np.zeros(n + 1, dtype)[1:]  # contiguous, one element off a 32-byte boundary
+    offset[...] = values
     return [
         ("contiguous", values.copy()),
+        ("offset", offset),
         ("strided", np.repeat(values, 2)[::2]),
         ("reversed", values[::-1].copy()[::-1]),
         ("misaligned", misaligned),
@@ -266,42 +276,66 @@ def layouts(values):
     ]
 
 
+def test_the_compiled_loop_is_used_where_it_was_built():
+    """CI sets RECTIFIERS_COMPILED_REQUIRED=1: there a missing build is a failure."""
+    if compiled is None:
+        if os.environ.get("RECTIFIERS_COMPILED_REQUIRED") == "1":
+            pytest.fail("rectifiers._relu was not built; see setup.py")
+        pytest.skip("rectifiers._relu was not built (no C compiler)")
+    assert activations._relu_float is compiled.relu
+    assert activations._relu_grad_float is compiled.relu_grad
+    assert compiled.relu.types == compiled.relu_grad.types == ["e->e", "f->f", "d->d"]
+
+
+@pytest.mark.parametrize("f", [relu, relu_grad], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_the_probe_finds_a_safe_order_or_none(dtype):
-    assert activations._relu_zero(np.dtype(dtype)) in (True, False, "neither")
-    zeros = activations._ZEROS[np.dtype(dtype)]
-    assert zeros.dtype == dtype and not zeros.any() and not np.signbit(zeros).any()
-
-
-@pytest.mark.parametrize("dtype", FLOATS)
-@pytest.mark.parametrize("n", [1, 7, 8, 15, 16, 17, 31, 33, 64, 100, 1000, 4097, 2**16 - 1,
-                               2**16 + 1])
-def test_the_probed_order_gives_positive_zero_on_every_layout(dtype, n):
-    """What the probe promises, checked on sizes and layouts it did not try itself."""
-    values = np.full(n, -0.0, dtype)
-    values[::5] = np.nan
-    values[2::9] = -2
-    for name, x in layouts(values):
-        nans = np.isnan(x).copy()
-        for out in (None, np.empty(x.shape, dtype), x):
-            result = relu(x, out=out)
-            assert not np.any(np.signbit(result) & ~np.isnan(result)), (name, n, out is x)
-            np.testing.assert_array_equal(np.isnan(result), nans)
-
-
-@pytest.mark.parametrize("dtype", FLOATS)
-def test_every_way_of_relu_matches_the_scalar_path(tie_order, dtype):
-    forced, probed = tie_order
-    values = np.array(EDGES * 5 + [NEG_NAN], dtype=dtype)
+@pytest.mark.parametrize("n", [1, 7, 8, 15, 16, 17, 31, 33, 64, 100, 1000, 4097])
+def test_every_loop_matches_the_scalar_path_on_every_layout(float_loop, f, dtype, n):
+    """Sizes around vector widths, every layout, a new, a given and the same output:
+    equal values, NaN where NaN, and +0.0 (never -0.0) for every zero."""
+    values = np.resize(np.array(EDGES + [NEG_NAN, -3e-8, 5e-8], dtype=dtype), n)
     for _, x in layouts(values):
-        expected = scalar_path(relu, x, dtype)
-        for out in (None, np.empty(x.shape, dtype), x):
-            result = relu(x, out=out)
-            nan = np.isnan(expected)
-            np.testing.assert_array_equal(np.isnan(result), nan)
-            np.testing.assert_array_equal(result[~nan], expected[~nan])
-            if forced == "neither" or forced == probed[np.dtype(dtype)]:
-                assert_same_floats(result, expected)  # the sign of zero too
+        expected = scalar_path(f, x, dtype)
+        for out in ("new", "given", "strided", "in place"):
+            target = {"new": None, "given": np.empty(x.shape, dtype),
+                      "strided": np.empty(x.shape + (2,), dtype)[..., 0],
+                      "in place": x.copy()}[out]
+            source = target if out == "in place" else x
+            result = f(source, out=target)
+            assert target is None or result is target
+            assert_same_floats(result, expected)
+
+
+@pytest.mark.parametrize("f", [relu, relu_grad], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_every_loop_raises_no_floating_point_warning(float_loop, f, dtype):
+    x = np.array(EDGES * 20 + [NEG_NAN], dtype=dtype)
+    with np.errstate(all="raise"):
+        f(x)
+        f(x, out=x)
+
+
+@pytest.mark.parametrize("f", [relu, relu_grad], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_every_loop_handles_an_output_that_overlaps_the_input(float_loop, f, dtype):
+    """NumPy copies where in and out overlap without being the same array: the result is
+    that of the input as it was before the call."""
+    buffer = np.array(EDGES * 20 + [NEG_NAN], dtype=dtype)
+    x, out = buffer[:-3], buffer[3:]
+    expected = scalar_path(f, x, dtype)
+    f(x, out=out)
+    assert_same_floats(out, expected)
+
+
+def test_the_streaming_threshold_is_checked_and_restored():
+    if compiled is None:
+        pytest.skip("rectifiers._relu was not built (no C compiler)")
+    with pytest.raises(ValueError, match=">= 0 bytes"):
+        compiled.set_streaming_threshold(-1)
+    with pytest.raises(TypeError):
+        compiled.set_streaming_threshold("16 MiB")
+    previous = compiled.set_streaming_threshold(2**20)
+    assert compiled.set_streaming_threshold(previous) == 2**20
 
 
 def test_relu_of_a_large_array_matches_the_scalar_path():
@@ -344,32 +378,11 @@ def test_relu_takes_the_general_path_for_arrays_that_need_converting():
         relu(np.ma.masked_array([1.0, -1.0], mask=[True, False]))
 
 
-# --- relu_grad's blocks: the fast comparison, heaviside only where a block holds NaN ----------
-
-
-@pytest.mark.parametrize("dtype", FLOATS)
-@pytest.mark.parametrize("in_place", [False, True])
-def test_relu_grad_blocks_with_and_without_nan(small_blocks, dtype, in_place):
-    x = np.array([1.0, -1.0, 0.0, -0.0] * 3 + [2.0, np.nan, -np.inf, np.inf]
-                 + [3.0, -3.0, NEG_NAN, 0.5] * 1100, dtype=dtype)
-    expected = scalar_path(relu_grad, x, dtype)
-    out = x if in_place else np.empty_like(x)
-    relu_grad(x, out=out)
-    assert_same_floats(out, expected)
-    assert not np.signbit(out[~np.isnan(out)]).any()
-
-
-def test_relu_grad_of_a_large_array_with_one_nan_in_one_block():
+def test_relu_grad_of_a_large_array_matches_the_scalar_path():
     x = np.random.default_rng(2).standard_normal(3 * 2**17 + 5)
-    x[2**17 + 3] = np.nan
+    x[[2**17 + 3, 7]] = [np.nan, NEG_NAN]
+    x[[11, 13]] = [0.0, -0.0]
     assert_same_floats(relu_grad(x), scalar_path(relu_grad, x, np.float64))
-
-
-def test_relu_grad_with_out_overlapping_the_input_gives_the_result_of_the_original_input():
-    base = np.array([-1.0, np.nan, 2.0, 0.0] * 400)
-    expected = relu_grad(base[:-1].copy())
-    relu_grad(base[:-1], out=base[1:])
-    assert_same_floats(base[1:], expected)
 
 
 # --- leaky_relu's fast path is the general formula, bit for bit ------------------------------
@@ -423,6 +436,3 @@ def test_relu_grad_on_arrays_equals_the_scalar_path_elementwise(dtype, data):
     x = data.draw(float_arrays(dtype))
     expected = scalar_path(relu_grad, x, dtype)
     assert_same_floats(relu_grad(x), expected)
-    with patch.object(activations, "_BLOCK_BYTES", 8):  # and across many small blocks
-        y = np.ascontiguousarray(np.tile(x.reshape(-1), 2**12 // max(x.size, 1) + 1))
-        assert_same_floats(relu_grad(y), scalar_path(relu_grad, y, dtype))

@@ -17,8 +17,6 @@ from .registry import Activation, Learnable, Registry
 
 __all__ = ["relu", "relu_grad", "ACTIVATIONS"]
 
-# Bytes per block where a function makes two passes: the block stays in the cache between them.
-_BLOCK_BYTES = 2**19
 # Native float dtypes that need no conversion (the fast paths below skip classify for them).
 _PLAIN_FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
 
@@ -38,7 +36,7 @@ def relu(x, out=None):
     >>> relu(3), relu(-2), relu(0.5)
     (3.0, 0.0, 0.5)
     """
-    plain = type(x) is np.ndarray and x.dtype in _RELU_ZERO
+    plain = type(x) is np.ndarray and x.dtype in _RELU_DTYPES
     if plain and _plain_out(out, x):
         return _relu_array(x, out)  # a plain array: nothing to convert
     kind, v = classify(x)
@@ -56,114 +54,38 @@ def relu(x, out=None):
 def _relu_array(arr, out):
     """ReLU of a checked real array, into out if given; returns the result.
 
-    One pass of np.maximum against zero, with the operands in the order
-    that gives +0.0 for a tie with -0.0 on this NumPy and processor (found
-    once per dtype by _relu_zero). Where neither order does, a second pass
-    adds +0.0.
+    Floats go through the compiled loop (src/rectifiers/_relu.c), one pass
+    that keeps NaN and gives +0.0 for -0.0. Integers have neither NaN nor
+    -0, so np.maximum is exact for them.
     """
-    zero_first = _RELU_ZERO.get(arr.dtype)
-    if zero_first is None:
-        zero_first = _relu_zero(arr.dtype)
-    if out is None:  # (for a 0-d array, np.maximum would return a scalar)
+    if out is None:  # (for a 0-d array, a ufunc would return a scalar)
         out = np.empty_like(arr)
-    if zero_first == "neither":  # -0.0 + 0.0 is +0.0; all else is unchanged
-        _max_zero(arr, out, zero_first=False)
-        return np.add(out, arr.dtype.type(0), out=out)
-    return _max_zero(arr, out, zero_first)
+    if arr.dtype.kind == "f":
+        return _relu_float(arr, out=out)
+    return np.maximum(arr, arr.dtype.type(0), out=out)
 
 
-def _max_zero(arr, out, zero_first):
-    """np.maximum(arr, 0) into out, the zero as first or second operand.
+def _relu_numpy(arr, out):
+    """The float loop in NumPy, where the compiled one could not be built.
 
-    The array meets a row of zeros, not a lone 0, where it can: NumPy's
-    vector loop for two arrays is faster than its loop for an array and one
-    number.
-    A 1-D array of up to 2**16 entries takes one call; a longer contiguous
-    float32 array goes in blocks of 2**16 (measured faster on the machine
-    that built the book; float64 was not). The zero has the array's dtype.
+    np.maximum keeps NaN, but NumPy does not document which zero a tie of
+    -0.0 with 0 gives; adding +0.0 settles it (-0.0 + 0.0 is +0.0), and
+    changes nothing else. Two passes, so slower than the compiled loop.
     """
-    n, zeros = arr.size, _ZEROS[arr.dtype]
-    if arr.ndim == 1 and n <= _ZEROS_SIZE:
-        return _max(arr, zeros[:n], out, zero_first)
-    contiguous = arr.flags.c_contiguous and out.flags.c_contiguous
-    if (arr.itemsize == 4 and contiguous
-            and (out is arr or not np.may_share_memory(arr, out))):
-        a, o = arr.reshape(-1), out.reshape(-1)
-        for i in range(0, n, _ZEROS_SIZE):
-            ai = a[i:i + _ZEROS_SIZE]
-            _max(ai, zeros[:ai.size], o[i:i + _ZEROS_SIZE], zero_first)
-        return out
-    return _max(arr, arr.dtype.type(0), out, zero_first)
+    zero = arr.dtype.type(0)
+    np.maximum(arr, zero, out=out)
+    return np.add(out, zero, out=out)
 
 
-def _max(a, zero, out, zero_first):
-    if zero_first:
-        return np.maximum(zero, a, out=out)
-    return np.maximum(a, zero, out=out)
+try:
+    from ._relu import relu as _relu_float
+except ImportError:  # built without a C compiler: see setup.py
+    _relu_float = _relu_numpy
 
-
-# dtype -> operand order for np.maximum (True: zero first, False: array first,
-# "neither"), found by _relu_zero; dtype -> a row of zeros for _max_zero.
-_RELU_ZERO: dict = {}
-_ZEROS: dict = {}
-_ZEROS_SIZE = 2**16
-
-
-def _relu_zero(dtype):
-    """Which operand order of np.maximum(., 0) turns -0.0 into +0.0.
-
-    NumPy does not document the sign of a tie, and its answer depends on
-    the loop it picks: a vector instruction may keep the second operand, a
-    plain C loop the first. So for each dtype each order is tried once, on
-    every kind of loop NumPy can take (sizes around vector widths, strides,
-    misaligned data, in place), and kept only if it never gives -0.0.
-    """
-    zeros = np.zeros(_ZEROS_SIZE, dtype)
-    zeros.flags.writeable = False
-    _ZEROS[dtype] = zeros
-    order = "neither"
-    if dtype.kind != "f":  # integers have no NaN and no -0: any order works
-        order = False
-    else:
-        for zero_first in (False, True):
-            probes = _tie_probes(dtype)
-            if all(_gives_positive_zero(*p, zero_first) for p in probes):
-                order = zero_first
-                break
-    _RELU_ZERO[dtype] = order
-    return order
-
-
-def _gives_positive_zero(x, out, zero_first):
-    result = _max_zero(x, np.empty_like(x) if out is None else out, zero_first)
-    return not np.any(np.signbit(result) & ~np.isnan(result))
-
-
-def _tie_probes(dtype):
-    """(x, out) pairs of -0.0 mixed with -1 and NaN, laid out every way NumPy loops differ."""
-    sizes = [*range(1, 34), 63, 64, 65, 127, 128, 129, 255, 256, 257, 1023, 1024, 1025, 4099,
-             2**16, 2**16 + 3]
-    for n in sizes:
-        values = np.full(n, -0.0, dtype)
-        values[1::7], values[3::11] = -1, np.nan
-        raw = np.zeros((3 * n + 2) * dtype.itemsize + 1, np.uint8)
-        misaligned = raw[1:1 + n * dtype.itemsize].view(dtype)  # not on an element boundary
-        layouts = [
-            (values.copy(), None),                                   # contiguous, new result
-            (values.copy(), np.empty(n, dtype)),                     # contiguous, given out
-            (np.repeat(values, 2)[::2], None),                       # strided input
-            (values.copy()[::-1], np.empty(2 * n, dtype)[::2]),      # reversed in, strided out
-            (values.reshape(n, 1).repeat(3, axis=1).T, None),        # 2-D, transposed
-        ]
-        misaligned[...] = values
-        layouts.append((misaligned, None))
-        for x, out in layouts:
-            yield x, out
-        x = values.copy()
-        yield x, x                                                   # in place
-        x = raw[1 + n * dtype.itemsize:1 + 2 * n * dtype.itemsize].view(dtype)
-        x[...] = values
-        yield x, x                                                   # in place, misaligned
+# Array dtypes that relu takes as they are (native order), skipping classify.
+_RELU_DTYPES = _PLAIN_FLOATS | frozenset(
+    np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64,
+                          np.uint8, np.uint16, np.uint32, np.uint64))
 
 
 def _plain_out(out, x):
@@ -206,27 +128,27 @@ def relu_grad(x, out=None):
 def _relu_grad_array(arr, out):
     """ReLU's derivative of a checked real array into out (a float array); returns out.
 
-    np.greater(x, 0) is a fast vector loop but gives 0 for NaN; np.heaviside(x, 0)
-    keeps NaN but runs one element at a time. So each cache-sized block is first
-    tested for NaN with one fast reduction (a NaN makes the maximum NaN), and only
-    a block that holds one goes through np.heaviside.
+    Floats go through the compiled loop (src/rectifiers/_relu.c), which keeps NaN;
+    integers have none, so a comparison does for them.
     """
-    zero = arr.dtype.type(0)
-    if arr.dtype.kind != "f":  # integers have no NaN
-        return np.greater(arr, zero, out=out)
-    if arr.size < 2**12 or not (arr.flags.c_contiguous and out.flags.c_contiguous) or (
-            out is not arr and np.may_share_memory(arr, out)):
-        # Small arrays (where the extra calls would cost more than they save), other
-        # layouts and partial overlaps: the plain formula, correct if slower.
-        return np.heaviside(arr, zero, out=out)
-    a, o, step = arr.reshape(-1), out.reshape(-1), _BLOCK_BYTES // arr.itemsize
-    for i in range(0, a.size, step):
-        ai, oi = a[i:i + step], o[i:i + step]
-        if np.isnan(np.maximum.reduce(ai)):
-            np.heaviside(ai, zero, out=oi)
-        else:
-            np.greater(ai, zero, out=oi)
-    return out
+    if arr.dtype.kind == "f":
+        return _relu_grad_float(arr, out=out)
+    return np.greater(arr, arr.dtype.type(0), out=out)
+
+
+def _relu_grad_numpy(arr, out):
+    """The float loop in NumPy, where the compiled one could not be built.
+
+    np.heaviside(x, 0) gives 0 below zero and at zero, 1 above, and keeps NaN,
+    but runs one element at a time: correct, and slower.
+    """
+    return np.heaviside(arr, arr.dtype.type(0), out=out)
+
+
+try:
+    from ._relu import relu_grad as _relu_grad_float
+except ImportError:  # built without a C compiler: see setup.py
+    _relu_grad_float = _relu_grad_numpy
 
 
 # --- Leaky ReLU and its relatives (chapter 5) -------------------------------------------

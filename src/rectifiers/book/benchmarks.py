@@ -32,6 +32,7 @@ __all__ = [
     "max_loop", "list_comprehension", "Formulation", "COPY", "FORMULATIONS", "Timing",
     "bandwidth", "time_formulations", "headline", "format_table", "cache_sizes",
     "Comparison", "Ratio", "COMPARISONS", "compare", "format_ratios", "machine", "main",
+    "streaming_available", "relu_with_stores",
 ]
 
 
@@ -45,6 +46,41 @@ def max_loop(x, out):
 def list_comprehension(x, out):
     """The same loop as a list comprehension of floats (out is unused)."""
     return np.array([max(0.0, v) for v in x.tolist()])
+
+
+def streaming_available() -> bool:
+    """True where relu's compiled loop was built and has a streaming version here."""
+    try:
+        from .. import _relu
+    except ImportError:
+        return False
+    return bool(_relu.streaming)
+
+
+def relu_with_stores(kind: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """``relu(x, out=out)`` made to write with ``"ordinary"`` or ``"streaming"`` stores.
+
+    relu streams its stores only for outputs of at least 32 MiB. The function returned
+    moves that threshold for the length of one call (to 0 bytes or out of reach) and puts
+    it back. Raises ``RuntimeError`` where :func:`streaming_available` is false.
+    """
+    if kind not in ("ordinary", "streaming"):
+        raise ValueError(f"kind must be 'ordinary' or 'streaming', got {kind!r}")
+    if not streaming_available():
+        raise RuntimeError("relu has no streaming loop here: it needs the compiled "
+                           "rectifiers._relu on an x86-64 processor with AVX2")
+    from .. import _relu
+
+    threshold = 0 if kind == "streaming" else 2**62
+
+    def run(x, out):
+        previous = _relu.set_streaming_threshold(threshold)
+        try:
+            return relu(x, out=out)
+        finally:
+            _relu.set_streaming_threshold(previous)
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -140,7 +176,7 @@ def time_formulations(
         todo = [COPY] + [f for f in formulations if f.max_size is None or size <= f.max_size]
         calls = {f.name: partial(f.run, x, out) for f in todo}
         for call in calls.values():
-            call()  # a first call may do one-off work (relu's probe, page faults)
+            call()  # a first call may do one-off work (page faults)
         numbers = {name: _calls_per_sample(call, min_seconds) for name, call in calls.items()}
         samples: dict[str, list[float]] = {name: [] for name in calls}
         gc_was_enabled = gc.isenabled()
@@ -273,8 +309,10 @@ def compare(
 ) -> list[Ratio]:
     """Time each comparison's function and its baselines in interleaved rounds.
 
-    Every callable gets its own copy of the standard-normal input (in place calls
-    overwrite it; after the first call each copy holds rectified data alike).
+    All callables of a comparison share one input and one output array, so that where
+    the arrays happen to lie in memory (which changes how they share the caches) is the
+    same for all of them. In place calls overwrite the input: after the first call it
+    holds rectified data, for every callable alike.
     """
     rng = np.random.default_rng(seed)
     results = []
@@ -283,13 +321,11 @@ def compare(
             x = rng.standard_normal(size).astype(dtype)
             for c in comparisons:
                 todo = [Formulation(c.name, c.run), *c.baselines]
-                calls = []
-                for f in todo:
-                    xi = x.copy()
-                    yi = xi if c.in_place else np.empty_like(x)
-                    calls.append(partial(f.run, xi, yi))
+                xi = x.copy()
+                yi = xi if c.in_place else np.empty_like(x)
+                calls = [partial(f.run, xi, yi) for f in todo]
                 for call in calls:
-                    call()  # one-off work (relu's probe, page faults) stays out
+                    call()  # one-off work (page faults) stays out
                 numbers = [_calls_per_sample(call, min_seconds) for call in calls]
                 times = np.empty((repeats, len(calls)))
                 gc_was_enabled = gc.isenabled()

@@ -1,0 +1,21 @@
+"""The one compiled part of rectifiers: the loops of ``relu`` (src/rectifiers/_relu.c).
+
+Everything else about the package is in pyproject.toml. The extension is optional: where
+no C compiler is available the install still succeeds, and ``relu`` uses NumPy instead
+(same results, slower; see ``rectifiers.activations``).
+"""
+
+import sys
+
+import numpy
+from setuptools import Extension, setup
+
+flags = [] if sys.platform == "win32" else ["-O3", "-Wall", "-Wextra"]
+setup(ext_modules=[Extension(
+    "rectifiers._relu",
+    sources=["src/rectifiers/_relu.c"],
+    include_dirs=[numpy.get_include()],
+    define_macros=[("NPY_TARGET_VERSION", "NPY_2_0_API_VERSION")],
+    extra_compile_args=flags,
+    optional=True,
+)])
