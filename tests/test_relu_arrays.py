@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+import subprocess
+import sysconfig
+from pathlib import Path
 from unittest.mock import patch
 
 import numpy as np
@@ -325,6 +330,37 @@ def test_every_loop_handles_an_output_that_overlaps_the_input(float_loop, f, dty
     expected = scalar_path(f, x, dtype)
     f(x, out=out)
     assert_same_floats(out, expected)
+
+
+@pytest.fixture(scope="module")
+def portable_build(tmp_path_factory):
+    """rectifiers._relu compiled with -DRECTIFIERS_PORTABLE: the plain C loops that
+    processors other than x86-64 (and compilers other than GCC) get, with warnings as
+    errors. Loaded under its own name, beside the installed module."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if compiled is None or cc is None:
+        pytest.skip("no C compiler")
+    source = Path(activations.__file__).with_name("_relu.c")
+    target = tmp_path_factory.mktemp("portable") / "_relu.so"
+    subprocess.run([cc, "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
+                    "-DRECTIFIERS_PORTABLE", f"-I{sysconfig.get_paths()['include']}",
+                    f"-I{np.get_include()}", str(source), "-o", str(target)], check=True)
+    spec = importlib.util.spec_from_file_location("portable._relu", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["relu", "relu_grad"])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_the_portable_loops_give_the_same_bits(portable_build, name, dtype):
+    assert portable_build.streaming == 0
+    values = np.resize(np.array(EDGES + [NEG_NAN, -3e-8, 5e-8], dtype=dtype), 1001)
+    for _, x in layouts(values):
+        expected = getattr(compiled, name)(x)
+        result = getattr(portable_build, name)(x)
+        np.testing.assert_array_equal(np.ascontiguousarray(result).view(np.uint8),
+                                      np.ascontiguousarray(expected).view(np.uint8))
 
 
 def test_the_streaming_threshold_is_checked_and_restored():

@@ -32,7 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
+/* RECTIFIERS_PORTABLE (a test sets it) builds the plain loops everywhere. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(RECTIFIERS_PORTABLE)
 #define X86_DISPATCH 1
 #include <immintrin.h>
 #define CLONES __attribute__((target_clones("avx2", "default")))
@@ -47,7 +49,7 @@
 #define NEG_INF_64 ((int64_t)0xfff0000000000000)
 
 /* Branch-free: a mask of all ones where the input is kept, zeros elsewhere. */
-#define RELU_BITS(s, NEG_INF) ((s) & -(__typeof__(s))((s) > (NEG_INF)))
+#define RELU_BITS(s, BITS) ((s) & -(__typeof__(s))((s) > NEG_INF_##BITS))
 
 /* For relu_grad: the patterns of +inf (a magnitude above it is NaN), of 1.0,
  * and the mask that clears the sign bit. */
@@ -73,34 +75,29 @@ static npy_intp nt_bytes = (npy_intp)1 << 25;
 /* Set at import: whether this processor can run the streaming loops. */
 static int have_avx2 = 0;
 
-#define CONTIGUOUS(NAME, S, NEG_INF)                                          \
-    CLONES static void NAME(const S *x, S *y, npy_intp n)                    \
+/* ELEMENT(s, BITS) on n contiguous elements. */
+#define CONTIGUOUS(NAME, BITS, ELEMENT)                                       \
+    CLONES static void NAME(const int##BITS##_t *x, int##BITS##_t *y,        \
+                            npy_intp n)                                       \
     {                                                                         \
         for (npy_intp i = 0; i < n; i++) {                                    \
-            y[i] = RELU_BITS(x[i], NEG_INF);                                  \
-        }                                                                     \
-    }
-
-#define CONTIGUOUS_GRAD(NAME, S, BITS)                                        \
-    CLONES static void NAME(const S *x, S *y, npy_intp n)                    \
-    {                                                                         \
-        for (npy_intp i = 0; i < n; i++) {                                    \
-            y[i] = GRAD_BITS(x[i], BITS);                                     \
+            y[i] = ELEMENT(x[i], BITS);                                       \
         }                                                                     \
     }
 
 #if X86_DISPATCH
-/* 32 bytes at a time with GCC's vector extensions; aligned streaming stores. */
-#define STREAMING(NAME, S, NEG_INF)                                           \
-    __attribute__((target("avx2"))) static void NAME(const S *x, S *y,       \
-                                                     npy_intp n)              \
+/* relu, 32 bytes at a time with GCC's vector extensions; aligned streaming
+ * stores. */
+#define STREAMING(NAME, BITS)                                                 \
+    __attribute__((target("avx2"))) static void NAME(                        \
+        const int##BITS##_t *x, int##BITS##_t *y, npy_intp n)                 \
     {                                                                         \
-        typedef S vec __attribute__((vector_size(32)));                       \
-        const npy_intp lanes = 32 / sizeof(S);                                \
-        const vec neg_inf = (vec){0} + NEG_INF;                               \
+        typedef int##BITS##_t vec __attribute__((vector_size(32)));           \
+        const npy_intp lanes = 32 / sizeof(*y);                               \
+        const vec neg_inf = (vec){0} + NEG_INF_##BITS;                        \
         npy_intp i = 0;                                                       \
         for (; i < n && ((uintptr_t)(y + i) & 31); i++) {                     \
-            y[i] = RELU_BITS(x[i], NEG_INF);                                  \
+            y[i] = RELU_BITS(x[i], BITS);                                     \
         }                                                                     \
         for (; i + lanes <= n; i += lanes) {                                  \
             vec v;                                                            \
@@ -110,21 +107,12 @@ static int have_avx2 = 0;
         }                                                                     \
         _mm_sfence();                                                         \
         for (; i < n; i++) {                                                  \
-            y[i] = RELU_BITS(x[i], NEG_INF);                                  \
+            y[i] = RELU_BITS(x[i], BITS);                                     \
         }                                                                     \
     }
-#endif
-
-CONTIGUOUS(relu_contiguous_16, int16_t, NEG_INF_16)
-CONTIGUOUS(relu_contiguous_32, int32_t, NEG_INF_32)
-CONTIGUOUS(relu_contiguous_64, int64_t, NEG_INF_64)
-CONTIGUOUS_GRAD(grad_contiguous_16, int16_t, 16)
-CONTIGUOUS_GRAD(grad_contiguous_32, int32_t, 32)
-CONTIGUOUS_GRAD(grad_contiguous_64, int64_t, 64)
-#if X86_DISPATCH
-STREAMING(relu_streaming_16, int16_t, NEG_INF_16)
-STREAMING(relu_streaming_32, int32_t, NEG_INF_32)
-STREAMING(relu_streaming_64, int64_t, NEG_INF_64)
+STREAMING(relu_streaming_16, 16)
+STREAMING(relu_streaming_32, 32)
+STREAMING(relu_streaming_64, 64)
 #define STREAM_IF_LARGE(BITS, x, y, n)                                        \
     if (have_avx2 && (n) * (npy_intp)sizeof(*(y)) >= nt_bytes) {              \
         relu_streaming_##BITS(x, y, n);                                       \
@@ -134,51 +122,49 @@ STREAMING(relu_streaming_64, int64_t, NEG_INF_64)
 #define STREAM_IF_LARGE(BITS, x, y, n)
 #endif
 
-/* The ufunc's inner loop: n elements at byte strides steps[0] (in), steps[1]
+/* relu on contiguous data: streaming stores for a large output. */
+#define RELU_CONTIGUOUS(BITS)                                                 \
+    CONTIGUOUS(relu_plain_##BITS, BITS, RELU_BITS)                            \
+    static void relu_contiguous_##BITS(const int##BITS##_t *x,               \
+                                       int##BITS##_t *y, npy_intp n)          \
+    {                                                                         \
+        STREAM_IF_LARGE(BITS, x, y, n)                                        \
+        relu_plain_##BITS(x, y, n);                                           \
+    }
+
+RELU_CONTIGUOUS(16)
+RELU_CONTIGUOUS(32)
+RELU_CONTIGUOUS(64)
+CONTIGUOUS(grad_contiguous_16, 16, GRAD_BITS)
+CONTIGUOUS(grad_contiguous_32, 32, GRAD_BITS)
+CONTIGUOUS(grad_contiguous_64, 64, GRAD_BITS)
+
+/* A ufunc's inner loop: n elements at byte strides steps[0] (in), steps[1]
  * (out). NumPy hands it either distinct buffers or exactly the same one (in
  * place), never a partial overlap, so the loops may run in any order. */
-#define LOOP(BITS)                                                            \
-    static void relu_loop_##BITS(char **args, const npy_intp *dimensions,     \
-                                 const npy_intp *steps, void *data)           \
+#define UFUNC_LOOP(NAME, BITS, FAST, ELEMENT)                                 \
+    static void NAME(char **args, const npy_intp *dimensions,                 \
+                     const npy_intp *steps, void *data)                       \
     {                                                                         \
         typedef int##BITS##_t S;                                              \
         npy_intp n = dimensions[0], is = steps[0], os = steps[1];             \
         char *in = args[0], *out = args[1];                                   \
         (void)data;                                                           \
         if (is == sizeof(S) && os == sizeof(S)) {                             \
-            STREAM_IF_LARGE(BITS, (const S *)in, (S *)out, n)                 \
-            relu_contiguous_##BITS((const S *)in, (S *)out, n);               \
+            FAST((const S *)in, (S *)out, n);                                 \
             return;                                                           \
         }                                                                     \
         for (npy_intp i = 0; i < n; i++, in += is, out += os) {               \
-            *(S *)out = RELU_BITS(*(const S *)in, NEG_INF_##BITS);            \
+            *(S *)out = ELEMENT(*(const S *)in, BITS);                        \
         }                                                                     \
     }
 
-LOOP(16)
-LOOP(32)
-LOOP(64)
-
-#define GRAD_LOOP(BITS)                                                       \
-    static void grad_loop_##BITS(char **args, const npy_intp *dimensions,     \
-                                 const npy_intp *steps, void *data)           \
-    {                                                                         \
-        typedef int##BITS##_t S;                                              \
-        npy_intp n = dimensions[0], is = steps[0], os = steps[1];             \
-        char *in = args[0], *out = args[1];                                   \
-        (void)data;                                                           \
-        if (is == sizeof(S) && os == sizeof(S)) {                             \
-            grad_contiguous_##BITS((const S *)in, (S *)out, n);               \
-            return;                                                           \
-        }                                                                     \
-        for (npy_intp i = 0; i < n; i++, in += is, out += os) {               \
-            *(S *)out = GRAD_BITS(*(const S *)in, BITS);                      \
-        }                                                                     \
-    }
-
-GRAD_LOOP(16)
-GRAD_LOOP(32)
-GRAD_LOOP(64)
+UFUNC_LOOP(relu_loop_16, 16, relu_contiguous_16, RELU_BITS)
+UFUNC_LOOP(relu_loop_32, 32, relu_contiguous_32, RELU_BITS)
+UFUNC_LOOP(relu_loop_64, 64, relu_contiguous_64, RELU_BITS)
+UFUNC_LOOP(grad_loop_16, 16, grad_contiguous_16, GRAD_BITS)
+UFUNC_LOOP(grad_loop_32, 32, grad_contiguous_32, GRAD_BITS)
+UFUNC_LOOP(grad_loop_64, 64, grad_contiguous_64, GRAD_BITS)
 
 static PyUFuncGenericFunction loops[] = {relu_loop_16, relu_loop_32,
                                          relu_loop_64};
