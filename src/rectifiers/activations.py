@@ -77,11 +77,6 @@ def _relu_numpy(arr, out):
     return np.add(out, zero, out=out)
 
 
-try:
-    from ._relu import relu as _relu_float
-except ImportError:  # built without a C compiler: see setup.py
-    _relu_float = _relu_numpy
-
 # Array dtypes that relu takes as they are (native order), skipping classify.
 _RELU_DTYPES = _PLAIN_FLOATS | frozenset(
     np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64,
@@ -145,10 +140,12 @@ def _relu_grad_numpy(arr, out):
     return np.heaviside(arr, arr.dtype.type(0), out=out)
 
 
+# The float loops: compiled (src/rectifiers/_relu.c) where setup.py could build them.
 try:
+    from ._relu import relu as _relu_float
     from ._relu import relu_grad as _relu_grad_float
-except ImportError:  # built without a C compiler: see setup.py
-    _relu_grad_float = _relu_grad_numpy
+except ImportError:  # no C compiler at install time: NumPy, same results, slower
+    _relu_float, _relu_grad_float = _relu_numpy, _relu_grad_numpy
 
 
 # --- Leaky ReLU and its relatives (chapter 5) -------------------------------------------
