@@ -175,6 +175,15 @@ def test_compare_in_place_hands_the_input_as_out():
     assert seen and all(seen)
 
 
+def test_compare_hands_every_callable_the_same_arrays():
+    """Where the arrays lie in memory changes their timing: all callables share them."""
+    seen = []
+    record = lambda x, y: seen.append((id(x), id(y)))  # noqa: E731
+    c = Comparison("f", record, (Formulation("g", record), Formulation("h", record)))
+    compare([8], [c], dtypes=(np.float64,), repeats=2, min_seconds=0.0)
+    assert len(seen) > 3 and len(set(seen)) == 1
+
+
 def test_format_ratios_has_one_column_per_function_and_dtype():
     ratios = [Ratio("relu(x, out=y)", "float32", 2**16, 1.01, 0.0, 1e-5),
               Ratio("relu(x, out=y)", "float64", 2**16, 0.98, 0.0, 2e-5),
