@@ -1,7 +1,7 @@
 # Rectified: one venv, pinned by requirements.lock, everything else runs inside it.
 # Targets are .PHONY because `book/` and `tests/` are folders: without it `make book` would do nothing.
 .PHONY: book test notebooks lint unit nbval build-check hygiene bench lab test-browser clean distclean lock help \
-        student pdf torch venv offline-html
+        student pdf torch venv offline-html screenshots
 
 PYTHON ?= python3
 VENV   := .venv
@@ -36,6 +36,7 @@ help:
 	@echo "make torch     install CPU PyTorch into the venv (optional: enables tests/test_against_torch.py)"
 	@echo "make lab       open the chapters in JupyterLab"
 	@echo "make test-browser  open every page of the built book in headless Chromium"
+	@echo "make screenshots   the page tests of test-browser, saving every page's screenshots"
 	@echo "make student   student edition without solutions: _build/student/{html,notebooks}"
 	@echo "make pdf       the whole book as one PDF: _build/pdf/rectified.pdf (Debian chromium)"
 	@echo "make venv      create .venv from requirements.lock (every target does this first)"
@@ -122,10 +123,16 @@ $(HTML_INDEX): $(STAMP) $(KERNEL_CONFIG) $(BOOK_SOURCES)
 	touch $@
 
 # Headless Debian Chromium (apt-get install chromium); fails, rather than skips, without it.
-# Checks what a reader sees at 1280 px light/dark and 390 px (tests/browser/checks.py), proves
-# each check on the broken pages of tests/browser/fixtures, screenshots to _build/screenshots.
+# Checks what a reader sees at 1280 px light/dark and 390 px (tests/browser/checks.py), two
+# pages at a time (RECTIFIERS_BROWSER_WORKERS), and proves each check on the broken pages of
+# tests/browser/fixtures. Screenshots go to _build/screenshots: only of a page and mode where
+# a check failed; `make screenshots` runs the page tests and saves all of them.
 test-browser: $(HTML_INDEX)
 	RECTIFIERS_BROWSER_REQUIRED=1 $(BIN)/python -m pytest tests/browser -q
+
+screenshots: $(HTML_INDEX)
+	RECTIFIERS_BROWSER_REQUIRED=1 RECTIFIERS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_pages.py -q
+	@echo "Screenshots: $(CURDIR)/_build/screenshots/"
 
 # Optional: PyTorch for tests/test_against_torch.py (skipped without it). Not in the lock:
 # its default PyPI wheels pull in gigabytes of CUDA libraries; CPU-only is all the tests need.

@@ -145,6 +145,42 @@ ON_SCREEN = r"""(el) => {
                  && s.visibility !== 'hidden' && s.display !== 'none' && Number(s.opacity) > 0.1};
 }"""
 
+# Resolves once no CSS transition or finite animation is running, or after `limit` ms: the
+# waits below end when the theme's transitions do, with the old fixed pauses as their bounds.
+SETTLE = r"""async (limit) => {
+  const end = performance.now() + limit;
+  for (;;) {
+    const running = document.getAnimations().filter(a => a.playState === 'running'
+      && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    const left = end - performance.now();
+    if (running.length === 0 || left <= 0) return running.length === 0;
+    await Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))),
+                        new Promise(done => setTimeout(done, left))]);
+  }
+}"""
+
+# `el` once it is shown (or hidden: `want`), at most `limit` ms after the call, and the page's
+# transitions have settled (at most `limit` ms more): ON_SCREEN then.
+ON_SCREEN_WHEN = r"""async (el, [want, limit]) => {
+  const where = ON_SCREEN;
+  const end = performance.now() + limit;
+  while (where(el).shown !== want && performance.now() < end) {
+    await new Promise(done => setTimeout(done, 20));
+  }
+  await (SETTLE)(limit);
+  return where(el);
+}""".replace("ON_SCREEN", ON_SCREEN).replace("SETTLE", SETTLE)
+
+
+def settle(page, limit_ms: int) -> None:
+    """Wait until the page's transitions have finished, or ``limit_ms`` at most."""
+    page.evaluate(SETTLE, limit_ms)
+
+
+def _on_screen_when(locator, shown: bool, limit_ms: int) -> dict:
+    """Where ``locator`` is once it is ``shown`` (or hidden) and still, or ``limit_ms`` later."""
+    return locator.evaluate(ON_SCREEN_WHEN, [shown, limit_ms])
+
 
 def raw_markup(page) -> list[str]:
     """MyST or TeX source left as text (a directive that did not parse, math MathJax missed)."""
@@ -267,12 +303,11 @@ def phone_navigation(page) -> list[str]:
             problems.append(f"no {name} ({content_sel}) in the page")
             continue
         toggle.click()
-        page.wait_for_timeout(600)  # the theme's open transition
-        where = page.locator(content_sel).first.evaluate(ON_SCREEN)
+        where = _on_screen_when(page.locator(content_sel).first, True, 600)  # the transition
         if not (where and where["shown"]):
             problems.append(f"clicking {toggle_sel} does not show the {name}: {where}")
         page.keyboard.press("Escape")
-        page.wait_for_timeout(300)
+        settle(page, 300)
     return problems
 
 
@@ -286,8 +321,7 @@ def desktop_sidebar_collapses(page) -> list[str]:
     if not before["shown"]:
         return [f"the primary sidebar is not shown at desktop width: {before}"]
     toggle.click()
-    page.wait_for_timeout(600)
-    after = sidebar.evaluate(ON_SCREEN)
+    after = _on_screen_when(sidebar, False, 600)
     dialog = page.evaluate("() => !!document.querySelector('dialog[open]')")
     problems = []
     if after["shown"] or dialog:
@@ -296,8 +330,7 @@ def desktop_sidebar_collapses(page) -> list[str]:
         page.keyboard.press("Escape")
     else:
         toggle.click()
-        page.wait_for_timeout(600)
-        if not sidebar.evaluate(ON_SCREEN)["shown"]:
+        if not _on_screen_when(sidebar, True, 600)["shown"]:
             problems.append("a second click on .primary-toggle does not bring the sidebar back")
     return problems
 
@@ -327,4 +360,4 @@ def set_dark(page, dark: bool) -> None:
     page.wait_for_function(
         "(want) => document.documentElement.dataset.theme === want",
         arg="dark" if dark else "light")
-    page.wait_for_timeout(500)  # let the theme's colour transitions finish before any check
+    settle(page, 500)  # let the theme's colour transitions finish before any check

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import queue
 import threading
+from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from book_site import CHROMIUM, CHROMIUM_ARGS, HTML_DIR, SCREENSHOT_DIR, TIMEOUT_MS, unavailable
+from book_site import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HTML_DIR,
+    SCREENSHOT_DIR,
+    TIMEOUT_MS,
+    WORKERS,
+    unavailable,
+)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -37,20 +48,28 @@ def base_url(html_dir):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser_context(base_url, tmp_path_factory):
-    """Headless Debian Chromium with a fresh profile; every request off localhost is blocked."""
+def require_chromium() -> None:
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         unavailable(f"no Chromium at {CHROMIUM}: install Debian's package "
                     "(`apt-get install chromium`) or set RECTIFIERS_CHROMIUM")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("the Python package playwright is not installed")
+
+
+@contextlib.contextmanager
+def chromium(base_url: str, profile: Path):
+    """Headless Debian Chromium with a fresh profile; every request off localhost is blocked.
+
+    It has its own Playwright: the sync API belongs to the thread that started it.
+    """
+    from playwright.sync_api import sync_playwright
+
     own_host = urlsplit(base_url).netloc
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
+            str(profile),
             executable_path=str(CHROMIUM),
             headless=True,
             args=CHROMIUM_ARGS,
@@ -68,8 +87,83 @@ def browser_context(base_url, tmp_path_factory):
                 route.abort()
 
         context.route("**/*", route)
-        yield context
-        context.close()
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+class Jobs:
+    """Jobs ``job(context)``, all queued at once, run by ``workers`` Chromiums side by side.
+
+    ``result(key)`` waits for one job and returns what it returned, or raises what it raised
+    (a failed assertion, a timeout), in the test that asks for it.
+    """
+
+    def __init__(self, jobs: dict, browsers: list):
+        self.futures = {key: Future() for key in jobs}
+        self.queue = queue.SimpleQueue()
+        for key, job in jobs.items():
+            self.queue.put((self.futures[key], job))
+        self.errors = []
+        self.threads = [threading.Thread(target=self._work, args=(start,), daemon=True)
+                        for start in browsers]
+        for thread in self.threads:
+            thread.start()
+
+    def _queued(self):
+        while True:
+            try:
+                yield self.queue.get_nowait()
+            except queue.Empty:
+                return
+
+    def _work(self, start_browser):
+        # Each future holds (result, error, its traceback): an error raised again in several
+        # tests must not collect one more copy of the traceback each time.
+        try:
+            with start_browser() as context:
+                for future, job in self._queued():
+                    try:
+                        future.set_result((job(context), None, None))
+                    except BaseException as error:
+                        future.set_result((None, error, error.__traceback__))
+        except BaseException as error:  # the browser failed: so do the jobs it had not run
+            failed = [future.set_result((None, error, error.__traceback__))
+                      for future, _ in self._queued()]
+            if not failed:
+                self.errors.append(error)
+
+    def result(self, key):
+        if key not in self.futures:
+            raise LookupError(f"no browser job {key!r} was queued for this session")
+        result, error, traceback = self.futures[key].result()
+        if error is not None:
+            raise error.with_traceback(traceback)
+        return result
+
+    def join(self):
+        for thread in self.threads:
+            thread.join()
+        if self.errors:
+            raise self.errors[0]
+
+
+@pytest.fixture(scope="session")
+def run_in_chromium(base_url, tmp_path_factory):
+    """``run_in_chromium({key: job})``: the jobs run in RECTIFIERS_BROWSER_WORKERS Chromiums."""
+    started = []
+
+    def run(jobs: dict) -> Jobs:
+        require_chromium()
+        browsers = [functools.partial(chromium, base_url, tmp_path_factory.mktemp("chromium"))
+                    for _ in range(max(1, min(WORKERS, len(jobs))))]
+        started.append(Jobs(jobs, browsers))
+        return started[-1]
+
+    yield run
+    for jobs in started:
+        jobs.join()
 
 
 @pytest.fixture(scope="session")

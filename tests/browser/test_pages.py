@@ -7,19 +7,24 @@ times, as a reader would see it: 1280 px light, 1280 px dark and 390 px (a phone
 checks of ``checks.py`` on what is on the screen (raw markup, formulas that do not fit, code
 that scrolls, figures, search boxes, the navigation buttons, the bibliography, axe-core), and
 saves a full-page screenshot of each to ``_build/screenshots`` (``<page>.png``,
-``<page>.dark.png``, ``<page>.phone.png``). The search page and the solution dropdowns are
-exercised separately.
+``<page>.dark.png``, ``<page>.phone.png``): of every page with ``RECTIFIERS_SCREENSHOTS=1``
+(``make screenshots``), otherwise only where a check failed. The search page and the solution
+dropdowns are exercised separately.
+
+All this browser work is queued when the first test needs it and done by two Chromiums side by
+side (``RECTIFIERS_BROWSER_WORKERS``); each test then waits for the result it checks.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import checks
 import pytest
-from book_site import HTML_DIR, chapter_pages, toc_pages
+from book_site import HTML_DIR, SCREENSHOTS, chapter_pages, toc_pages
 from bs4 import BeautifulSoup
 
 PAGES = [*toc_pages(), "genindex.html", "search.html"]
@@ -88,7 +93,6 @@ class Visit:
     images: list[dict] = field(default_factory=list)
     math: dict = field(default_factory=dict)
     raw_tex: list[str] = field(default_factory=list)
-    screenshot: Path | None = None
     # check name -> problems found (see checks.py); absent when the page has no such content
     problems: dict[str, list[str]] = field(default_factory=dict)
 
@@ -108,44 +112,38 @@ def open_page(context, url, visit: Visit):
     return page
 
 
-@pytest.fixture(scope="session")
-def visit(browser_context, base_url, screenshot_dir):
-    """``visit(path)``: load, check and screenshot a page once; later calls reuse the result."""
-    done: dict[str, Visit] = {}
-
-    def get(path: str) -> Visit:
-        if path in done:
-            return done[path]
-        result = Visit(path)
-        first_external = len(browser_context.external_requests)
-        page = open_page(browser_context, base_url + path, result)
-        try:
-            result.math = page.evaluate(MATHJAX_DONE)
-            result.images = page.evaluate(IMAGES_LOADED)
-            result.raw_tex = page.evaluate(RAW_TEX)
-            page.wait_for_load_state("networkidle")
-            page.evaluate("() => document.fonts.ready.then(() => true)")
-            stem = path.removesuffix(".html").replace("/", "_")
-            result.screenshot = screenshot_dir / f"{stem}.png"
-            page.screenshot(path=str(result.screenshot), full_page=True)
-            run_checks(page, path, "desktop", result.problems)
-            checks.set_dark(page, True)
-            page.screenshot(path=str(screenshot_dir / f"{stem}.dark.png"), full_page=True)
-            run_checks(page, path, "dark", result.problems)
-            checks.set_dark(page, False)
-            page.set_viewport_size(checks.PHONE)
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(screenshot_dir / f"{stem}.phone.png"), full_page=True)
-            run_checks(page, path, "phone", result.problems)
-        finally:
-            page.close()
-        result.external_requests = browser_context.external_requests[first_external:]
-        done[path] = result
-        return result
-
-    return get
+def visit_page(context, base_url: str, screenshot_dir: Path, path: str) -> Visit:
+    """Load ``path``, check it at 1280 px light and dark and at 390 px, screenshot it."""
+    result = Visit(path)
+    first_external = len(context.external_requests)
+    page = open_page(context, base_url + path, result)
+    stem = path.removesuffix(".html").replace("/", "_")
+    try:
+        result.math = page.evaluate(MATHJAX_DONE)
+        result.images = page.evaluate(IMAGES_LOADED)
+        result.raw_tex = page.evaluate(RAW_TEX)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        for mode, suffix in [("desktop", ""), ("dark", ".dark"), ("phone", ".phone")]:
+            if mode == "dark":
+                checks.set_dark(page, True)
+            elif mode == "phone":
+                checks.set_dark(page, False)
+                page.set_viewport_size(checks.PHONE)
+                checks.settle(page, 300)
+            shot = screenshot_dir / f"{stem}{suffix}.png"
+            if SCREENSHOTS:
+                page.screenshot(path=str(shot), full_page=True)
+            failed = run_checks(page, path, mode, result.problems)
+            if not SCREENSHOTS and (failed or result.console_errors or result.failed_requests):
+                page.screenshot(path=str(shot), full_page=True)  # what the failure looks like
+    finally:
+        page.close()
+    result.external_requests = context.external_requests[first_external:]
+    return result
 
 
+@functools.cache
 def content(path: str) -> set[str]:
     """What the built HTML of ``path`` holds, read without a browser: the checks that need an
     element run only where the page has it, and there an empty selector fails the check."""
@@ -185,14 +183,96 @@ CHECKS = {
 CHAPTER_CONTENT = {"display math", "code", "figures"}
 
 
-def run_checks(page, path: str, mode: str, problems: dict) -> None:
+def run_checks(page, path: str, mode: str, problems: dict) -> bool:
+    """Run the checks of ``mode`` into ``problems``; True when one of them found a problem."""
     has = content(path)
+    failed = False
     for name, (when, check, needs) in CHECKS.items():
         if when == mode and (needs is None or needs in has):
             try:
                 problems[name] = check(page)
             except Exception as error:  # one broken check must not hide the others
                 problems[name] = [f"the check raised {type(error).__name__}: {error}"]
+            failed = failed or bool(problems[name])
+    return failed
+
+
+def search(context, base_url: str, screenshot_dir: Path, query: str):
+    """The links the search page lists for ``query``, and that page's visit."""
+    visit = Visit(f"search.html?q={query}")
+    page = open_page(context, base_url + visit.path, visit)
+    try:
+        page.wait_for_function("""() => {
+          const s = document.querySelector('#search-results .search-summary');
+          return s && /Search finished|did not match/.test(s.textContent);
+        }""")
+        hrefs = page.eval_on_selector_all("#search-results ul.search li a",
+                                          "links => links.map(a => a.href)")
+        if SCREENSHOTS:
+            page.screenshot(path=str(screenshot_dir / f"search_{query}.png"), full_page=True)
+    finally:
+        page.close()
+    return hrefs, visit
+
+
+def open_solutions(context, base_url: str, path: str) -> Visit:
+    """Click every solution dropdown of ``path``: each opens, none is shown before."""
+    visit = Visit(path)
+    page = open_page(context, base_url + path, visit)
+    try:
+        solutions = page.locator(".solution.dropdown")
+        count = solutions.count()
+        assert count > 0, f"{path}: no solution dropdown (every chapter has exercises)"
+        for i in range(count):
+            solution = solutions.nth(i)
+            body = solution.locator(":scope > :not(.admonition-title)").first
+            solution.scroll_into_view_if_needed()
+            assert not body.is_visible(), f"{path}: solution {i + 1} is shown before a click"
+            solution.locator(".toggle-button").click()
+            body.wait_for(state="visible")
+            assert "toggle-hidden" not in (solution.get_attribute("class") or "")
+    finally:
+        page.close()
+    return visit
+
+
+SEARCH_QUERY = "leaky"
+
+
+def browser_job(test) -> tuple | None:
+    """The browser job a collected test of this module needs: (kind, what)."""
+    if getattr(test, "module", None) is None or test.module.__name__ != __name__:
+        return None
+    path = test.callspec.params.get("path") if hasattr(test, "callspec") else None
+    if "visit" in test.fixturenames:
+        return ("visit", path)
+    if test.originalname == "test_solution_dropdowns_open_on_click":
+        return ("solutions", path)
+    if test.originalname == "test_search_finds_the_leaky_relu_chapter":
+        return ("search", SEARCH_QUERY)
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_jobs(request, run_in_chromium, base_url, screenshot_dir):
+    """``browser_jobs(key)``: the result of one browser job. Every job that the selected tests
+    need is queued, in the order of the tests, when the first of them asks for its result."""
+    make = {
+        "visit": lambda context, what: visit_page(context, base_url, screenshot_dir, what),
+        "solutions": lambda context, what: open_solutions(context, base_url, what),
+        "search": lambda context, what: search(context, base_url, screenshot_dir, what),
+    }
+    jobs = {}
+    for test in request.session.items:
+        if (key := browser_job(test)) and key not in jobs:
+            jobs[key] = functools.partial(make[key[0]], what=key[1])
+    return run_in_chromium(jobs).result
+
+
+@pytest.fixture(scope="session")
+def visit(browser_jobs):
+    """``visit(path)``: what loading, checking and screenshotting ``path`` found (once)."""
+    return lambda path: browser_jobs(("visit", path))
 
 
 def test_every_toc_page_was_built(html_dir):
@@ -241,45 +321,19 @@ def page_title(html_dir: Path, path: str) -> str:
     return h1.get_text(" ", strip=True) if h1 else ""
 
 
-def test_search_finds_the_leaky_relu_chapter(browser_context, base_url, html_dir, screenshot_dir):
-    leaky = [p for p in CHAPTERS if "leaky" in page_title(html_dir, p).lower()]
+def test_search_finds_the_leaky_relu_chapter(browser_jobs, base_url, html_dir):
+    leaky = [p for p in CHAPTERS if SEARCH_QUERY in page_title(html_dir, p).lower()]
     assert leaky, (f"no chapter in _toc.yml has 'Leaky' in its title: {CHAPTERS}; "
                    "the book should have a chapter on Leaky ReLU")
-    visit = Visit("search.html?q=leaky")
-    page = open_page(browser_context, base_url + "search.html?q=leaky", visit)
-    try:
-        page.wait_for_function("""() => {
-          const s = document.querySelector('#search-results .search-summary');
-          return s && /Search finished|did not match/.test(s.textContent);
-        }""")
-        hrefs = page.eval_on_selector_all("#search-results ul.search li a",
-                                          "links => links.map(a => a.href)")
-        page.screenshot(path=str(screenshot_dir / "search_leaky.png"), full_page=True)
-    finally:
-        page.close()
+    hrefs, visit = browser_jobs(("search", SEARCH_QUERY))
     found = {urlsplit(urljoin(base_url, h)).path.lstrip("/") for h in hrefs}
     assert set(leaky) & found, f"searching 'leaky' found {sorted(found)}, not {leaky}"
     assert not visit.console_errors, f"search page console errors: {visit.console_errors}"
 
 
 @pytest.mark.parametrize("path", CHAPTERS)
-def test_solution_dropdowns_open_on_click(browser_context, base_url, path):
-    visit = Visit(path)
-    page = open_page(browser_context, base_url + path, visit)
-    try:
-        solutions = page.locator(".solution.dropdown")
-        count = solutions.count()
-        assert count > 0, f"{path}: no solution dropdown (every chapter has exercises)"
-        for i in range(count):
-            solution = solutions.nth(i)
-            body = solution.locator(":scope > :not(.admonition-title)").first
-            solution.scroll_into_view_if_needed()
-            assert not body.is_visible(), f"{path}: solution {i + 1} is shown before a click"
-            solution.locator(".toggle-button").click()
-            body.wait_for(state="visible")
-            assert "toggle-hidden" not in (solution.get_attribute("class") or "")
-    finally:
-        page.close()
+def test_solution_dropdowns_open_on_click(browser_jobs, path):
+    visit = browser_jobs(("solutions", path))
     assert not visit.console_errors, f"{path}: console errors: {visit.console_errors}"
 
 

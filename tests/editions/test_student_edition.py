@@ -7,8 +7,11 @@ chapter), and none of them may appear in the student HTML or notebooks.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import html
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -134,8 +137,9 @@ def html_text(path: Path) -> str:
     return normalize("".join(parser.parts))
 
 
+@functools.cache
 def _student_html_texts(student_dir: Path) -> dict[str, str]:
-    """Every text file of the student site: pages, page sources, search index."""
+    """Every text file of the student site: pages, page sources, search index (read once)."""
     texts = {}
     for path in sorted((student_dir / "html").rglob("*")):
         if path.suffix in (".html", ".ipynb", ".md", ".txt", ".js") and "_static" not in path.parts:
@@ -230,13 +234,41 @@ def test_student_html_keeps_the_numbered_exercises(student_dir, path):
     assert 'class="solution' not in text
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=NOTEBOOK_IDS)
-def test_student_notebook_runs_top_to_bottom(student_dir, path):
+@pytest.fixture(scope="session")
+def student_runs(request, student_dir) -> dict:
+    """The student notebooks of the selected tests executed top to bottom, each in its own
+    kernel, as many at a time as there are cores (largest first, as ``make nbval`` runs the
+    chapters): the notebook with its new outputs, or the error it raised, by file name."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(student_dir / "notebooks" / path.name, as_version=4)
-    # Run where the chapter runs, so relative paths resolve as in the book.
-    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(ROOT / "book")}}).execute()
+    async def run(path: Path, slots: asyncio.Semaphore):
+        async with slots:
+            nb = nbformat.read(student_dir / "notebooks" / path.name, as_version=4)
+            # Run where the chapter runs, so relative paths resolve as in the book.
+            await NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+                                 resources={"metadata": {"path": str(ROOT / "book")}},
+                                 ).async_execute()
+            return nb
+
+    async def run_all() -> dict:
+        slots = asyncio.Semaphore(os.cpu_count() or 1)
+        paths = sorted({test.callspec.params["path"] for test in request.session.items
+                        if getattr(test, "originalname", "") == RUNS_TOP_TO_BOTTOM},
+                       key=lambda path: path.stat().st_size, reverse=True)
+        done = await asyncio.gather(*(run(path, slots) for path in paths),
+                                    return_exceptions=True)
+        return {path.name: nb for path, nb in zip(paths, done, strict=True)}
+
+    return asyncio.run(run_all())
+
+
+RUNS_TOP_TO_BOTTOM = "test_student_notebook_runs_top_to_bottom"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=NOTEBOOK_IDS)
+def test_student_notebook_runs_top_to_bottom(student_runs, path):
+    nb = student_runs[path.name]
+    if isinstance(nb, BaseException):
+        raise nb
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
