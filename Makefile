@@ -43,7 +43,7 @@ help:
 	@echo "make lock      re-pin requirements.lock from pyproject.toml"
 	@echo "make clean     remove _build and the tools' caches; make distclean also the venv"
 
-# The venv is rebuilt only when the lock or the project metadata change.
+# The venv is rebuilt only when the lock, the project metadata or the compiled loops change.
 $(STAMP): requirements.lock pyproject.toml setup.py src/rectifiers/_relu.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -1,7 +1,8 @@
-"""The one compiled part of rectifiers: the loops of ``relu`` (src/rectifiers/_relu.c).
+"""The one compiled part of rectifiers: the float loops of ``relu`` and ``relu_grad``
+(src/rectifiers/_relu.c).
 
 Everything else about the package is in pyproject.toml. The extension is optional: where
-no C compiler is available the install still succeeds, and ``relu`` uses NumPy instead
+no C compiler is available the install still succeeds, and both functions use NumPy instead
 (same results, slower; see ``rectifiers.activations``).
 """
 
