@@ -1,22 +1,23 @@
 # Rectified: one venv, pinned by requirements.lock, everything else runs inside it.
 # Targets are .PHONY because `book/` and `tests/` are folders: without it `make book` would do nothing.
 .PHONY: book test notebooks lint unit nbval build-check hygiene bench lab test-browser clean distclean lock help \
-        student pdf torch venv offline-html screenshots
+        student pdf torch venv offline-html screenshots numerics robustness
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# A fixed hash seed everywhere (the kernel keeps its inline backend: no MPLBACKEND here).
-export PYTHONHASHSEED := 0
-# One BLAS thread: the chapters' small matrix products are faster and bit-for-bit repeatable.
-export OPENBLAS_NUM_THREADS := 1
+# Every setting lives in bookkit/settings.py. Make includes what it prints: the numerics every
+# process that make starts runs under (NumPy's SIMD paths, OpenBLAS's kernels and threads, the
+# hash seed), exported over whatever the caller's environment says. `make numerics` shows them.
+SETTINGS_MK := _build/settings.mk
+$(SETTINGS_MK): bookkit/settings.py
+	@mkdir -p $(@D)
+	@$(PYTHON) bookkit/settings.py make > $@
+include $(SETTINGS_MK)
 
-CHAPTERS := $(sort $(wildcard book/[0-9]*.ipynb))
-# The one recipe that builds the HTML book (-n -W --keep-going, every page re-read):
-# `$(BUILD_BOOK) execute` runs every chapter, two at a time, then builds from those outputs;
-# `$(BUILD_BOOK) stored` renders the stored outputs that nbval has just checked.
-BUILD_BOOK := $(BIN)/python tests/notebooks/build_book.py
+# One recipe per pipeline step, all in bookkit/pipeline (run with python -m).
+PIPELINE := $(BIN)/python -m bookkit.pipeline
 # The kernels' own settings (IPython reads .venv/etc/ipython/): see the file for what and why.
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 # `make test` runs these in order and prints the time each took.
@@ -32,8 +33,10 @@ help:
 	@echo "  make offline-html the built book loads nothing from another host (no browser)"
 	@echo "  make hygiene      checks of the stored notebooks (structure, outputs; no execution)"
 	@echo "make notebooks re-execute every chapter in place and store its outputs"
+	@echo "make numerics  the numerics in effect, and whether they are the stored outputs'"
+	@echo "make robustness every chapter under other numerics and seeds: every claim must hold"
 	@echo "make bench     run the array benchmark of chapter 2"
-	@echo "make torch     install CPU PyTorch into the venv (optional: enables tests/test_against_torch.py)"
+	@echo "make torch     install CPU PyTorch into the venv (optional: enables the PyTorch comparisons)"
 	@echo "make lab       open the chapters in JupyterLab"
 	@echo "make test-browser  open every page of the built book in headless Chromium"
 	@echo "make screenshots   the page tests of test-browser, saving every page's screenshots"
@@ -43,18 +46,19 @@ help:
 	@echo "make lock      re-pin requirements.lock from pyproject.toml"
 	@echo "make clean     remove _build and the tools' caches; make distclean also the venv"
 
-# The venv is rebuilt only when the lock, the project metadata or the compiled loops change.
-$(STAMP): requirements.lock pyproject.toml setup.py src/rectifiers/_relu.c
+# The venv is rebuilt only when the lock, the projects' metadata or the compiled loops change.
+# The library (the root) and the book's code (bookkit/) are installed editable, side by side.
+$(STAMP): requirements.lock pyproject.toml bookkit/pyproject.toml setup.py src/rectifiers/_relu.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e ./bookkit
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-$(KERNEL_CONFIG): tests/jupyter_config/ipython_kernel_config.py $(STAMP)
+$(KERNEL_CONFIG): bookkit/pipeline/ipython_kernel_config.py $(STAMP)
 	mkdir -p $(@D)
 	cp $< $@
 
@@ -77,31 +81,38 @@ test: $(STAMP) $(KERNEL_CONFIG)
 	echo "make test: all checks passed. Time per step:"; $(PRINT_TIMES)
 
 lint: $(STAMP)
-	$(BIN)/ruff check $(wildcard src tests benchmarks book)
+	$(BIN)/ruff check src bookkit tests benchmarks book
 
+# The library's tests and docstring examples, then the book code's.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests src --doctest-modules --ignore=tests/notebooks --ignore=tests/browser \
-	  --ignore=tests/editions --ignore=tests/jupyter_config -q
+	$(BIN)/python -m pytest tests/library tests/bookkit src bookkit --doctest-modules -q
 
-# Strict nbval: every stored output is compared; the sanitize file masks only machine-dependent text.
-# The outputs were stored under PYTHONHASHSEED=0 (make notebooks): nbval runs under another hash
-# seed, so an output that depends on set or dict order fails here.
-# tests/notebooks/run_nbval.py runs one `pytest --nbval` per chapter, two at a time.
+# Strict where this machine has the reference numerics, lax (every cell and claim, no digits)
+# elsewhere: see bookkit/pipeline/nbval.py and `make numerics`.
 nbval: $(STAMP) $(KERNEL_CONFIG)
-	PYTHONHASHSEED=1 $(BIN)/python tests/notebooks/run_nbval.py $(CHAPTERS)
+	$(PIPELINE).nbval
 
 build-check: $(STAMP) $(KERNEL_CONFIG)
 	rm -rf _build/html
-	$(BUILD_BOOK) stored
+	$(PIPELINE).build stored
 
 offline-html: $(STAMP)
-	$(BIN)/python -m pytest tests/browser/test_offline_html.py -q -p no:randomly
+	$(BIN)/python -m pytest tests/book/browser/test_offline_html.py -q -p no:randomly
 
 hygiene: $(STAMP)
-	$(BIN)/python -m pytest tests/notebooks -q
+	$(BIN)/python -m pytest tests/book/notebooks -q
 
 notebooks: $(STAMP) $(KERNEL_CONFIG)
-	$(BIN)/python tests/notebooks/execute.py $(CHAPTERS)
+	$(PIPELINE).execute
+
+# The numerics in effect (settings, SIMD paths, BLAS kernels) and whether they are the ones the
+# stored outputs were made under.
+numerics: $(STAMP)
+	$(BIN)/python -m bookkit.numerics
+
+# Every chapter again under other numerics and other seeds: every claim must hold in each.
+robustness: $(STAMP) $(KERNEL_CONFIG)
+	$(PIPELINE).robustness
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/relu_arrays.py
@@ -115,33 +126,35 @@ lab: $(STAMP)
 # sources, so after `make test` (whose build-check builds it) they test that very build.
 # A failed build leaves no index.html behind, so the next run builds again.
 HTML_INDEX   := _build/html/index.html
-BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.ipynb book/*.md book/*.bib book/_ext/*.py book/_static/*) \
-                $(wildcard src/rectifiers/*.py src/rectifiers/book/*.py) tests/notebooks/build_book.py
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.ipynb book/*.md book/*.bib book/_static/*) \
+                $(wildcard src/rectifiers/*.py bookkit/*.py bookkit/*/*.py)
 
 $(HTML_INDEX): $(STAMP) $(KERNEL_CONFIG) $(BOOK_SOURCES)
-	$(BUILD_BOOK) execute || { rm -f $@; exit 1; }
+	$(PIPELINE).build execute || { rm -f $@; exit 1; }
 	touch $@
 
 # Headless Debian Chromium (apt-get install chromium); fails, rather than skips, without it.
-# Checks what a reader sees at 1280 px light/dark and 390 px (tests/browser/checks.py), two
-# pages at a time (RECTIFIERS_BROWSER_WORKERS), and proves each check on the broken pages of
-# tests/browser/fixtures. Screenshots go to _build/screenshots: only of a page and mode where
-# a check failed; `make screenshots` runs the page tests and saves all of them.
+# Checks what a reader sees at 1280 px light/dark and 390 px (tests/book/browser/checks.py),
+# two pages at a time (RECTIFIERS_BROWSER_WORKERS), and proves each check on the broken pages
+# of tests/book/browser/fixtures. Screenshots go to _build/screenshots: only of a page and
+# mode where a check failed; `make screenshots` runs the page tests and saves all of them.
 test-browser: $(HTML_INDEX)
-	RECTIFIERS_BROWSER_REQUIRED=1 $(BIN)/python -m pytest tests/browser -q
+	RECTIFIERS_BROWSER_REQUIRED=1 $(BIN)/python -m pytest tests/book/browser -q
 
 screenshots: $(HTML_INDEX)
-	RECTIFIERS_BROWSER_REQUIRED=1 RECTIFIERS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_pages.py -q
+	RECTIFIERS_BROWSER_REQUIRED=1 RECTIFIERS_SCREENSHOTS=1 \
+	  $(BIN)/python -m pytest tests/book/browser/test_pages.py -q
 	@echo "Screenshots: $(CURDIR)/_build/screenshots/"
 
-# Optional: PyTorch for tests/test_against_torch.py (skipped without it). Not in the lock:
-# its default PyPI wheels pull in gigabytes of CUDA libraries; CPU-only is all the tests need.
+# Optional: PyTorch for the library's comparison with torch (skipped without it). Not in the
+# lock: its default PyPI wheels pull in gigabytes of CUDA libraries; CPU-only is all it needs.
 torch: $(STAMP)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml bookkit/pyproject.toml --all-extras --universal \
+	  --python-version 3.11 -o requirements.lock
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache .hypothesis
@@ -149,29 +162,16 @@ clean:
 distclean: clean
 	rm -rf $(VENV)
 
-# Student edition and PDF (issue 16): built from the stored, nbval-checked outputs (no
-# re-execution), into their own folders; each target runs its tests. See book/instructors.md.
-EDITIONS := PYTHONPATH=tests $(BIN)/python tests/editions
-JB_EDITION := $(BIN)/jupyter-book build -n -W --keep-going --all
-
-student: $(STAMP)
-	rm -rf _build/student
-	$(EDITIONS)/student_edition.py notebooks _build/student/notebooks
-	$(EDITIONS)/student_edition.py stage _build/student/source
-	$(JB_EDITION) _build/student/source --path-output _build/student/work
-	mv _build/student/work/_build/html _build/student/html
-	rm -rf _build/student/work _build/student/source
-	$(BIN)/python -m pytest tests/editions/test_student_edition.py -q -p no:randomly
+# Student edition and PDF: built from the stored, nbval-checked outputs (no re-execution),
+# into their own folders; each target runs its tests. See book/instructors.md.
+student: $(STAMP) $(KERNEL_CONFIG)
+	$(PIPELINE).student
+	$(BIN)/python -m pytest tests/book/editions/test_student_edition.py -q -p no:randomly
 	@echo "Student edition: $(CURDIR)/_build/student/html/index.html and _build/student/notebooks/"
 
 # Debian's chromium (apt-get install chromium) prints the single-page build; pdftotext and
 # pdfinfo (apt-get install poppler-utils) check the result.
 pdf: $(STAMP)
-	rm -rf _build/pdf
-	$(EDITIONS)/pdf_edition.py config _build/pdf/_config.yml
-	$(JB_EDITION) . --builder singlehtml --config _build/pdf/_config.yml --path-output _build/pdf/work
-	mv _build/pdf/work/_build/singlehtml _build/pdf/singlehtml
-	rm -rf _build/pdf/work
-	$(EDITIONS)/pdf_edition.py print _build/pdf/singlehtml _build/pdf/rectified.pdf
-	$(BIN)/python -m pytest tests/editions/test_pdf.py -q -p no:randomly
+	$(PIPELINE).pdf
+	$(BIN)/python -m pytest tests/book/editions/test_pdf.py -q -p no:randomly
 	@echo "PDF: $(CURDIR)/_build/pdf/rectified.pdf"

@@ -1,0 +1,1 @@
+"""How the book is executed, checked and built; each module is run with ``python -m``."""
