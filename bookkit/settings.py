@@ -172,6 +172,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 BROWSER_TIMEOUT_MS = 30_000
+# Printing the whole book as one page takes longer than opening one page of it.
+PDF_TIMEOUT_MS = 120_000
 BROWSER_WORKERS = int(env("RECTIFIERS_BROWSER_WORKERS", str(min(2, os.cpu_count() or 1))))
 HTML_DIR = Path(env("RECTIFIERS_HTML_DIR", str(BUILD / "html"))).resolve()
 SCREENSHOT_DIR = Path(env("RECTIFIERS_SCREENSHOT_DIR", str(HTML_DIR.parent / "screenshots")))

@@ -21,9 +21,6 @@ import yaml
 from .. import settings
 from .tools import chromium_missing, jupyter_book, launch, serve, write_config
 
-# Printing a 200-page single page takes longer than opening one page of the book.
-TIMEOUT_MS = 120_000
-
 # Before printing: open every dropdown (solutions, hidden cells' toggles) and wait until
 # MathJax has typeset the whole page; report math that MathJax could not typeset.
 PREPARE = """
@@ -73,7 +70,7 @@ def print_pdf(html_dir: Path, pdf: Path) -> None:
         url = f"{own}rectified.html"
         browser = launch(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(TIMEOUT_MS)
+        page.set_default_timeout(settings.PDF_TIMEOUT_MS)
         # Offline like the browser tests: nothing leaves localhost.
         page.route("**/*", lambda route: route.continue_()
                    if route.request.url.startswith(own) else route.abort())

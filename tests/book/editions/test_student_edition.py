@@ -11,7 +11,6 @@ import asyncio
 import functools
 import hashlib
 import html
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bookkit import settings
 from bookkit.pipeline.student import ROOT, chapter_notebooks, solution_blocks, strip_solutions
 
 BLOCKS = solution_blocks()
@@ -246,13 +246,14 @@ def student_runs(request, student_dir) -> dict:
         async with slots:
             nb = nbformat.read(student_dir / "notebooks" / path.name, as_version=4)
             # Run where the chapter runs, so relative paths resolve as in the book.
-            await NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+            await NotebookClient(nb, timeout=settings.cell_timeout(), kernel_name="python3",
+                                 record_timing=False,
                                  resources={"metadata": {"path": str(ROOT / "book")}},
                                  ).async_execute()
             return nb
 
     async def run_all() -> dict:
-        slots = asyncio.Semaphore(os.cpu_count() or 1)
+        slots = asyncio.Semaphore(settings.PARALLEL)
         paths = sorted({test.callspec.params["path"] for test in request.session.items
                         if getattr(test, "originalname", "") == RUNS_TOP_TO_BOTTOM},
                        key=lambda path: path.stat().st_size, reverse=True)
