@@ -472,3 +472,51 @@ def test_relu_grad_on_arrays_equals_the_scalar_path_elementwise(dtype, data):
     x = data.draw(float_arrays(dtype))
     expected = scalar_path(relu_grad, x, dtype)
     assert_same_floats(relu_grad(x), expected)
+
+
+# --- bit for bit: every loop gives the bits the C loop's rule specifies ----------------------
+
+UINTS = {np.float16: np.uint16, np.float32: np.uint32, np.float64: np.uint64}
+
+
+def bit_patterns(dtype):
+    """Every float16 pattern; for float32 and float64 the specials (signalling NaNs with
+    payloads, of both signs, zeros, infinities, subnormals) and 200,000 random patterns."""
+    u = UINTS[dtype]
+    if dtype is np.float16:
+        return np.arange(2**16, dtype=u).view(dtype)
+    width = 8 * np.dtype(u).itemsize
+    mantissa = np.finfo(dtype).nmant
+    exponent = ((1 << (width - 1 - mantissa)) - 1) << mantissa
+    sign, quiet = u(1) << u(width - 1), u(1) << u(mantissa - 1)
+    payloads = [u(1), u(2), quiet - u(1), quiet, quiet + u(1), quiet | u(0x5a5)]
+    nans = [u(exponent) | p for p in payloads]
+    specials = nans + [n | sign for n in nans] + [
+        u(0), sign, u(exponent), u(exponent) | sign, u(1), u(1) | sign, quiet - u(1)]
+    random = np.random.default_rng(width).integers(
+        0, np.iinfo(u).max, 200_000, dtype=u, endpoint=True)
+    return np.concatenate([np.array(specials, u), random]).view(dtype)
+
+
+def specified_bits(name, x):
+    """The rule of _relu.c, written with float predicates: relu keeps NaN (its bits) and
+    x > 0, else +0.0; relu_grad keeps NaN, gives 1.0 for x > 0, else +0.0."""
+    u = UINTS[x.dtype.type]
+    bits, nan = x.view(u), np.isnan(x)
+    if name == "relu":
+        return np.where(nan | (x > 0), bits, u(0))
+    return np.where(nan, bits, np.where(x > 0, np.array(1.0, x.dtype).view(u), u(0)))
+
+
+@pytest.mark.parametrize("name", ["relu", "relu_grad"])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_every_loop_gives_the_specified_bits_nan_payloads_and_signs_included(
+        float_loop, name, dtype):
+    x = bit_patterns(dtype)
+    expected = specified_bits(name, x)
+    f = {"relu": relu, "relu_grad": relu_grad}[name]
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(f(x).view(expected.dtype), expected)
+        out = np.empty(x.shape + (2,), dtype)[..., 1]  # strided output
+        f(x[::-1], out=out)
+        np.testing.assert_array_equal(out.view(expected.dtype), expected[::-1])
