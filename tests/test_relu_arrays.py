@@ -6,6 +6,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 import sysconfig
 from pathlib import Path
 from unittest.mock import patch
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import rectifiers
 import rectifiers.activations as activations
 from rectifiers import relu, relu_grad
 
@@ -40,10 +42,7 @@ def assert_same_floats(result, expected):
     np.testing.assert_array_equal(np.signbit(result[~nan]), np.signbit(expected[~nan]))
 
 
-try:
-    from rectifiers import _relu as compiled
-except ImportError:  # built without a C compiler
-    compiled = None
+compiled = activations._relu  # None where it was not built (no C compiler)
 LOOPS = ["compiled, plain stores", "compiled, streaming stores", "numpy"]
 
 
@@ -283,6 +282,7 @@ def layouts(values):
 
 def test_the_compiled_loop_is_used_where_it_was_built():
     """CI sets RECTIFIERS_COMPILED_REQUIRED=1: there a missing build is a failure."""
+    assert rectifiers.COMPILED is (compiled is not None)
     if compiled is None:
         if os.environ.get("RECTIFIERS_COMPILED_REQUIRED") == "1":
             pytest.fail("rectifiers._relu was not built; see setup.py")
@@ -290,6 +290,31 @@ def test_the_compiled_loop_is_used_where_it_was_built():
     assert activations._relu_float is compiled.relu
     assert activations._relu_grad_float is compiled.relu_grad
     assert compiled.relu.types == compiled.relu_grad.types == ["e->e", "f->f", "d->d"]
+
+
+def import_a_copy(tmp_path, compiled_module: bytes | None):
+    """Import a copy of the library whose rectifiers._relu is missing (None) or is a file
+    with the given bytes; returns the finished process."""
+    package = Path(activations.__file__).parent
+    copy = tmp_path / "rectifiers"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("*.so", "*.pyd", "book"))
+    if compiled_module is not None:
+        (copy / f"_relu{sysconfig.get_config_var('EXT_SUFFIX')}").write_bytes(compiled_module)
+    code = "import rectifiers; print(rectifiers.COMPILED, rectifiers.relu([-0.0, 2.0]))"
+    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+
+
+def test_a_missing_compiled_module_falls_back_to_numpy(tmp_path):
+    run = import_a_copy(tmp_path, None)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", "[0.", "2.]"]
+
+
+def test_a_broken_compiled_module_is_an_import_error_not_a_fallback(tmp_path):
+    run = import_a_copy(tmp_path, b"not a shared object")
+    assert run.returncode != 0
+    assert "ImportError" in run.stderr and "_relu" in run.stderr
 
 
 @pytest.mark.parametrize("f", [relu, relu_grad], ids=lambda f: f.__name__)

@@ -12,6 +12,7 @@ book's own helpers (figure style, benchmarks, experiments) live apart, in
 
 from .activations import (
     ACTIVATIONS,
+    COMPILED,
     elu,
     elu_grad,
     gelu,
@@ -47,6 +48,7 @@ __all__ = [
     "Activation",
     "Learnable",
     "ACTIVATIONS",
+    "COMPILED",
     "relu",
     "relu_grad",
     "leaky_relu",

@@ -8,6 +8,7 @@ input rules (see :mod:`rectifiers._inputs`): a real scalar gives a Python
 
 from __future__ import annotations
 
+import importlib
 import math
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from ._inputs import check_out, classify, float_result_dtype, real_parameter
 from .registry import Activation, Learnable, Registry
 
-__all__ = ["relu", "relu_grad", "ACTIVATIONS"]
+__all__ = ["relu", "relu_grad", "ACTIVATIONS", "COMPILED"]
 
 # Native float dtypes that need no conversion (the fast paths below skip classify for them).
 _PLAIN_FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
@@ -157,9 +158,18 @@ def _relu_grad_numpy(arr, out):
 
 # The float loops: compiled (src/rectifiers/_relu.c) where setup.py could build them.
 try:
-    from ._relu import relu as _relu_float
-    from ._relu import relu_grad as _relu_grad_float
-except ImportError:  # no C compiler at install time: NumPy, same results, slower
+    _relu = importlib.import_module(f"{__package__}._relu")
+except ModuleNotFoundError as exc:  # no C compiler at install time: NumPy, same bits, slower
+    if exc.name != f"{__package__}._relu":
+        raise
+    _relu = None
+# Only a module that is not there falls back; a broken build (an ImportError) is an error.
+
+#: True where relu and relu_grad run the compiled loops on floats, False where NumPy does.
+COMPILED = _relu is not None
+if COMPILED:
+    _relu_float, _relu_grad_float = _relu.relu, _relu.relu_grad
+else:
     _relu_float, _relu_grad_float = _relu_numpy, _relu_grad_numpy
 
 
