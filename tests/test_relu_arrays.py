@@ -59,13 +59,10 @@ def float_loop(request):
     if compiled is None:
         pytest.skip("rectifiers._relu was not built (no C compiler)")
     streaming = request.param.endswith("streaming stores")
-    if streaming and not compiled.streaming:
+    if streaming and not rectifiers.STREAMING:
         pytest.skip("this processor has no streaming loop (x86-64 with AVX2 only)")
-    previous = compiled.set_streaming_threshold(0 if streaming else 2**62)
-    try:
+    with rectifiers.streaming_threshold(0 if streaming else 2**62):
         yield request.param
-    finally:
-        compiled.set_streaming_threshold(previous)
 
 
 # --- dtypes --------------------------------------------------------------------------------
@@ -388,15 +385,38 @@ def test_the_portable_loops_give_the_same_bits(portable_build, name, dtype):
                                       np.ascontiguousarray(expected).view(np.uint8))
 
 
-def test_the_streaming_threshold_is_checked_and_restored():
-    if compiled is None:
-        pytest.skip("rectifiers._relu was not built (no C compiler)")
-    with pytest.raises(ValueError, match=">= 0 bytes"):
-        compiled.set_streaming_threshold(-1)
-    with pytest.raises(TypeError):
-        compiled.set_streaming_threshold("16 MiB")
-    previous = compiled.set_streaming_threshold(2**20)
-    assert compiled.set_streaming_threshold(previous) == 2**20
+def test_the_streaming_threshold_starts_at_32_mib_and_set_returns_the_previous_one():
+    assert rectifiers.get_streaming_threshold() == 32 * 2**20
+    previous = rectifiers.set_streaming_threshold(2**20)
+    try:
+        assert rectifiers.get_streaming_threshold() == 2**20
+        if compiled is not None:  # the setting reaches the compiled loop
+            assert compiled.get_streaming_threshold() == 2**20
+    finally:
+        assert rectifiers.set_streaming_threshold(previous) == 2**20
+    assert rectifiers.get_streaming_threshold() == previous
+
+
+def test_the_streaming_threshold_context_restores_the_old_value_even_after_an_error():
+    before = rectifiers.get_streaming_threshold()
+    with pytest.raises(RuntimeError), rectifiers.streaming_threshold(0):
+        assert rectifiers.get_streaming_threshold() == 0
+        raise RuntimeError
+    assert rectifiers.get_streaming_threshold() == before
+
+
+@pytest.mark.parametrize(("bad", "error"), [(-1, ValueError), ("16 MiB", TypeError),
+                                            (None, TypeError), (1.5, TypeError),
+                                            (True, TypeError), (np.array([1]), TypeError)])
+def test_a_streaming_threshold_that_is_not_an_int_of_at_least_0_is_refused(bad, error):
+    before = rectifiers.get_streaming_threshold()
+    with pytest.raises(error, match="nbytes"):
+        rectifiers.set_streaming_threshold(bad)
+    assert rectifiers.get_streaming_threshold() == before
+
+
+def test_streaming_is_reported_only_with_the_compiled_loop():
+    assert rectifiers.STREAMING == (compiled is not None and bool(compiled.streaming))
 
 
 def test_relu_of_a_large_array_matches_the_scalar_path():

@@ -71,7 +71,9 @@
 
 /* Outputs of at least this many bytes (32 MiB) get streaming stores. On the
  * machine that builds the book (32 MiB of L3 cache) ordinary stores were as
- * fast or faster up to 16 MiB, streaming stores clearly faster from 32 MiB. */
+ * fast or faster up to 16 MiB, streaming stores clearly faster from 32 MiB.
+ * A machine with a larger cache wants a larger value: users set it with
+ * rectifiers.set_streaming_threshold. */
 static npy_intp nt_bytes = (npy_intp)1 << 25;
 /* Set at import: whether this processor can run the streaming loops. */
 static int have_avx2 = 0;
@@ -193,10 +195,19 @@ set_streaming_threshold(PyObject *Py_UNUSED(self), PyObject *arg)
     return PyLong_FromSsize_t(old);
 }
 
+static PyObject *
+get_streaming_threshold(PyObject *Py_UNUSED(self), PyObject *Py_UNUSED(arg))
+{
+    return PyLong_FromSsize_t(nt_bytes);
+}
+
+/* Private: rectifiers.set_streaming_threshold checks the value and calls this. */
 static PyMethodDef methods[] = {
     {"set_streaming_threshold", set_streaming_threshold, METH_O,
      "Set the output size in bytes from which relu streams its stores; "
-     "returns the previous value. For tests and measurements."},
+     "returns the previous value."},
+    {"get_streaming_threshold", get_streaming_threshold, METH_NOARGS,
+     "The output size in bytes from which relu streams its stores."},
     {NULL, NULL, 0, NULL},
 };
 

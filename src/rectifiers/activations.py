@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import importlib
 import math
+from contextlib import contextmanager
 
 import numpy as np
 
-from ._inputs import check_out, classify, float_result_dtype, real_parameter
+from ._inputs import check_out, classify, count_parameter, float_result_dtype, real_parameter
 from .registry import Activation, Learnable, Registry
 
-__all__ = ["relu", "relu_grad", "ACTIVATIONS", "COMPILED"]
+__all__ = ["relu", "relu_grad", "ACTIVATIONS", "COMPILED", "STREAMING",
+           "get_streaming_threshold", "set_streaming_threshold", "streaming_threshold"]
 
 # Native float dtypes that need no conversion (the fast paths below skip classify for them).
 _PLAIN_FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
@@ -171,6 +173,63 @@ if COMPILED:
     _relu_float, _relu_grad_float = _relu.relu, _relu.relu_grad
 else:
     _relu_float, _relu_grad_float = _relu_numpy, _relu_grad_numpy
+
+#: True where relu has streaming stores: the compiled loop on x86-64 with AVX2 (and glibc).
+STREAMING = COMPILED and bool(_relu.streaming)
+# Where there is no compiled loop the setting is kept here, so that code that tunes it runs.
+_threshold_without_loop = 1 << 25
+
+
+def get_streaming_threshold() -> int:
+    """The output size in bytes from which relu writes with streaming stores (32 MiB).
+
+    See :func:`set_streaming_threshold`.
+
+    >>> get_streaming_threshold() >= 0
+    True
+    """
+    return _relu.get_streaming_threshold() if COMPILED else _threshold_without_loop
+
+
+def set_streaming_threshold(nbytes) -> int:
+    """Make relu write outputs of at least ``nbytes`` bytes with streaming stores.
+
+    Returns the previous value. Streaming (non-temporal) stores send the output to
+    memory without reading it into the cache first: they pay off only for an output
+    larger than the cache, which would be evicted anyway. The default, 32 MiB, was
+    tuned on a machine with 32 MiB of L3 cache; on a machine with a larger cache
+    streaming stores slow mid-sized outputs down, so set about the size of its last-
+    level cache. ``0`` streams every output, a huge value none. The results are the
+    same bits either way. The setting is process-wide, and has an effect only where
+    :data:`STREAMING` is true. ``nbytes`` is an int >= 0 (else ``TypeError`` or
+    ``ValueError``). :func:`streaming_threshold` sets it for a ``with`` block.
+
+    >>> previous = set_streaming_threshold(2**30)   # a machine with a 1 GiB cache
+    >>> set_streaming_threshold(previous) == 2**30
+    True
+    """
+    global _threshold_without_loop
+    nbytes = count_parameter(nbytes, "nbytes", minimum=0)
+    if COMPILED:
+        return _relu.set_streaming_threshold(nbytes)
+    previous, _threshold_without_loop = _threshold_without_loop, nbytes
+    return previous
+
+
+@contextmanager
+def streaming_threshold(nbytes):
+    """:func:`set_streaming_threshold` for the length of a ``with`` block, then the old value.
+
+    >>> import numpy as np
+    >>> with streaming_threshold(0):                # stream every output
+    ...     relu(np.array([-1.0, 2.0]))
+    array([0., 2.])
+    """
+    previous = set_streaming_threshold(nbytes)
+    try:
+        yield
+    finally:
+        set_streaming_threshold(previous)
 
 
 # --- Leaky ReLU and its relatives (chapter 5) -------------------------------------------
