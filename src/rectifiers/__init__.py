@@ -10,6 +10,7 @@ book's own helpers (figure style, benchmarks, experiments) live apart, in
 (2.5, 0.0, 1.0)
 """
 
+from ._inputs import count_parameter, real_parameter
 from .activations import (
     ACTIVATIONS,
     COMPILED,
@@ -90,5 +91,7 @@ __all__ = [
     "region_boundaries_1d",
     "count_regions_1d",
     "region_map_2d",
+    "count_parameter",
+    "real_parameter",
 ]
 __version__ = "0.1.0"

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._inputs import as_real_array, count_parameter, real_parameter
+from ._inputs import as_real_array, count_parameter, finite_array, real_parameter, samples
 from .activations import ACTIVATIONS
 from .registry import Activation
 
@@ -140,26 +140,12 @@ class MLP:
 
     # --- checks at the door -------------------------------------------------------------
     def _check_X(self, X) -> np.ndarray:
-        X = as_real_array(X, "X")
-        d = self.layer_sizes[0]
-        if X.ndim != 2 or X.shape[1] != d or X.shape[0] == 0:
-            raise ValueError(f"X has shape {X.shape}, expected (n, {d}) with n >= 1")
-        X = X.astype(np.float64, copy=False)
-        if not np.all(np.isfinite(X)):
-            raise ValueError(f"X of shape (n, {d}) must be finite, found NaN or inf")
-        return X
+        return samples(X, self.layer_sizes[0])
 
     def _check_y(self, y, n: int) -> np.ndarray:
         if self.loss_name == "cross_entropy":
             return self._check_labels(y, n)
-        y = as_real_array(y, "y")
-        shape = (n, self.layer_sizes[-1])
-        if y.shape != shape:
-            raise ValueError(f"y has shape {y.shape}, expected {shape}")
-        y = y.astype(np.float64, copy=False)
-        if not np.all(np.isfinite(y)):
-            raise ValueError(f"y of shape {shape} must be finite, found NaN or inf")
-        return y
+        return finite_array(y, "y", (n, self.layer_sizes[-1]))
 
     def _check_labels(self, y, n: int) -> np.ndarray:
         y = as_real_array(y, "y")
@@ -287,7 +273,7 @@ class MLP:
         ``grads`` is a :class:`Grads` (or a 3-tuple of lists in the same order). Every
         gradient's shape and dtype is checked before any parameter changes.
         """
-        lr = _learning_rate(lr)
+        lr = real_parameter(lr, "lr", positive=True)
         params = self.parameters()
         if not isinstance(grads, tuple) or len(grads) != 3:
             raise TypeError("grads must be Grads(weights, biases, learnable), as returned by "
@@ -324,7 +310,7 @@ class MLP:
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
         epochs = count_parameter(epochs, "epochs", minimum=0)
-        lr = _learning_rate(lr)
+        lr = real_parameter(lr, "lr", positive=True)
         if batch_size is not None:
             batch_size = count_parameter(batch_size, "batch_size", minimum=1)
         count_parameter(seed, "seed", minimum=0)
@@ -357,7 +343,5 @@ class MLP:
 
 
 def _learning_rate(lr) -> float:
-    lr = real_parameter(lr, "lr", allow_negative=True)
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    return lr
+    # Kept for src/rectifiers/book until it calls real_parameter(lr, "lr", positive=True).
+    return real_parameter(lr, "lr", positive=True)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._inputs import as_real_array
+from ._inputs import count_parameter, finite_array, samples
 from .activations import ACTIVATIONS
 from .registry import Activation
 
@@ -80,15 +80,12 @@ def _network(net, activation=None):
                          f"hidden layer; got {len(weights)} and {len(biases)}")
     Ws, bs = [], []
     for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
-        W = as_real_array(W, f"weights[{i}]").astype(np.float64, copy=False)
-        b = as_real_array(b, f"biases[{i}]").astype(np.float64, copy=False)
+        W, b = finite_array(W, f"weights[{i}]"), finite_array(b, f"biases[{i}]")
         fan_in = Ws[-1].shape[1] if Ws else None
         if W.ndim != 2 or (fan_in is not None and W.shape[0] != fan_in):
             raise ValueError(f"weights[{i}] has shape {W.shape}, expected ({fan_in}, k)")
         if b.shape != (W.shape[1],):
             raise ValueError(f"biases[{i}] has shape {b.shape}, expected ({W.shape[1]},)")
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ValueError(f"weights[{i}] and biases[{i}] must be finite")
         Ws.append(W)
         bs.append(b)
     return Ws, bs, record
@@ -101,15 +98,6 @@ def _hidden_preactivations(Ws, bs, act, X):
         zs.append(a @ W + b)
         a = act(zs[-1])
     return zs
-
-
-def _points(X, d, name="X"):
-    X = as_real_array(X, name).astype(np.float64, copy=False)
-    if X.ndim != 2 or X.shape[1] != d or X.shape[0] == 0:
-        raise ValueError(f"{name} has shape {X.shape}, expected (n, {d}) with n >= 1")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} must be finite, found NaN or inf")
-    return X
 
 
 def activation_patterns(net, X, *, activation=None) -> np.ndarray:
@@ -128,19 +116,17 @@ def activation_patterns(net, X, *, activation=None) -> np.ndarray:
     [[0, 1], [0, 0], [1, 0]]
     """
     Ws, bs, act = _network(net, activation)
-    X = _points(X, Ws[0].shape[0])
+    X = samples(X, Ws[0].shape[0])
     return np.concatenate([z > 0 for z in _hidden_preactivations(Ws, bs, act, X)], axis=1)
 
 
 def _endpoint(point, d, name):
     """A point of the input space as a float64 vector; a number is a point in 1-D."""
-    given = as_real_array(point, name).astype(np.float64, copy=False)
+    given = finite_array(point, name)
     p = given.reshape(-1) if given.ndim == 0 else given
     if p.shape != (d,):
         raise ValueError(f"{name} must be a point of the input space, shape ({d},), "
                          f"got shape {given.shape}")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} must be finite, got {p}")
     return p
 
 
@@ -232,14 +218,11 @@ def region_map_2d(net, xlim, ylim, resolution=200, *, activation=None):
     if Ws[0].shape[0] != 2:
         raise ValueError(f"region_map_2d needs a network with 2 inputs, "
                          f"this one has {Ws[0].shape[0]}")
-    if isinstance(resolution, bool) or not isinstance(resolution, int | np.integer):
-        raise TypeError(f"resolution must be an int, got {type(resolution).__name__}")
-    if resolution < 2:
-        raise ValueError(f"resolution must be >= 2, got {resolution}")
+    resolution = count_parameter(resolution, "resolution", minimum=2)
     axes = []
     for name, lim in (("xlim", xlim), ("ylim", ylim)):
-        lim = as_real_array(lim, name).astype(np.float64, copy=False)
-        if lim.shape != (2,) or not np.all(np.isfinite(lim)) or not lim[0] < lim[1]:
+        lim = finite_array(lim, name)
+        if lim.shape != (2,) or not lim[0] < lim[1]:
             raise ValueError(f"{name} must be (low, high) with finite low < high, got {lim}")
         axes.append(np.linspace(lim[0], lim[1], int(resolution)))
     gx, gy = np.meshgrid(*axes)
