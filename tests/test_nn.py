@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rectifiers import MLP, check_grad, dead_fraction
+from rectifiers import MLP, check_grad, dead_fraction, hidden_layers
 from rectifiers.activations import ACTIVATIONS
 
 
@@ -344,3 +344,37 @@ def test_no_hidden_layer_is_a_linear_model():
     X = np.array([[1.0, -2.0], [0.5, 3.0]])
     np.testing.assert_allclose(net.forward(X), X @ net.weights[0] + net.biases[0])
     assert net.preactivations(X) == []
+
+
+# --- the one forward pass, shared with regions and diagnostics --------------------------------
+
+
+def test_hidden_layers_applies_each_layers_weights_and_learnable_slopes():
+    net = MLP([3, 5, 4, 2], activation="prelu", seed=2)
+    net.learnable[1][:] = -0.5
+    X = np.random.default_rng(2).standard_normal((6, 3))
+    layers = list(hidden_layers(X, net.weights[:-1], net.biases[:-1], net.activation,
+                                net.learnable))
+    assert len(layers) == 2
+    a_prev = X
+    for (z, a), W, b, slope in zip(layers, net.weights, net.biases, net.learnable,
+                                   strict=False):
+        np.testing.assert_array_equal(z, a_prev @ W + b)
+        np.testing.assert_array_equal(a, np.where(z > 0, z, slope * z))  # each unit's slope
+        a_prev = a
+    np.testing.assert_array_equal(a_prev @ net.weights[-1] + net.biases[-1], net.forward(X))
+
+
+def test_hidden_layers_draws_weights_only_as_far_as_it_is_run():
+    drawn = []
+
+    def weights():
+        for k in range(5):
+            drawn.append(k)
+            yield np.eye(2)
+
+    for layer, _ in enumerate(hidden_layers(np.ones((1, 2)), weights(), [np.zeros(2)] * 5,
+                                            ACTIVATIONS["relu"])):
+        if layer == 1:
+            break
+    assert drawn == [0, 1]

@@ -40,7 +40,7 @@ from .activations import (
 )
 from .diagnostics import born_dead_exact, born_dead_rate, dead_fraction, dead_units
 from .gradcheck import GradCheck, check_grad, numerical_derivative, numerical_gradient
-from .nn import MLP, Grads
+from .nn import MLP, Grads, hidden_layers
 from .regions import (
     activation_patterns,
     count_regions_1d,
@@ -87,6 +87,7 @@ __all__ = [
     "GradCheck",
     "MLP",
     "Grads",
+    "hidden_layers",
     "activation_patterns",
     "region_boundaries_1d",
     "count_regions_1d",

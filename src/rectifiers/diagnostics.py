@@ -8,11 +8,13 @@ moves the unit's incoming weights or bias (chapter 4).
 from __future__ import annotations
 
 import math
+from itertools import repeat
 
 import numpy as np
 
 from ._inputs import as_real_array, count_parameter
-from .activations import relu
+from .activations import ACTIVATIONS
+from .nn import hidden_layers
 
 __all__ = ["dead_units", "dead_fraction", "born_dead_exact", "born_dead_rate"]
 
@@ -146,14 +148,17 @@ def born_dead_rate(width, depth, trials=10_000, seed=0, *,
     for k, stream in enumerate(streams):
         rng = np.random.default_rng(stream)
         n = min(_CHUNK, trials - k * _CHUNK)
-        # First layer: fan_in = 1; h has shape (nets, inputs x, width units).
-        w1 = rng.standard_normal((n, 1, width)) * math.sqrt(2.0)
-        h = relu(x[None, :, None] * w1)
-        for _ in range(depth - 1):
+        # The n networks at once: h has shape (nets, inputs x, width units), the weights
+        # (nets, fan_in, width), drawn layer by layer as the forward pass reaches them.
+        def he_weights(rng=rng, n=n):
+            yield rng.standard_normal((n, 1, width)) * math.sqrt(2.0)
+            for _ in range(depth - 1):
+                yield rng.standard_normal((n, width, width)) * math.sqrt(2.0 / width)
+
+        for _, h in hidden_layers(x[None, :, None], he_weights(), repeat(0.0),
+                                  ACTIVATIONS["relu"]):
             if not h.any():  # every net of the batch is dead: zeros stay zeros
                 break
-            w = rng.standard_normal((n, width, width)) * math.sqrt(2.0 / width)
-            h = relu(h @ w)  # batched matmul; the zero bias is left out
         # A net is dead at x when its last hidden layer is all-zero there.
         dead += int(np.count_nonzero(~h.any(axis=(1, 2))))
     return dead / trials

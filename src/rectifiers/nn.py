@@ -23,7 +23,7 @@ from ._inputs import as_real_array, count_parameter, finite_array, real_paramete
 from .activations import ACTIVATIONS
 from .registry import Activation
 
-__all__ = ["MLP", "INITS", "LOSSES", "Grads"]
+__all__ = ["MLP", "INITS", "LOSSES", "Grads", "hidden_layers"]
 
 # Name -> standard deviation of N(0, std^2) for a (fan_in, fan_out) weight matrix.
 INITS = {
@@ -45,6 +45,35 @@ class Grads(NamedTuple):
     weights: list
     biases: list
     learnable: list
+
+
+def hidden_layers(X, weights, biases, activation, learnable=None):
+    """The forward pass through hidden layers: yield ``(z, a)`` for each, in order.
+
+    ``z = a_prev @ W + b`` is the layer's pre-activation and ``a = activation(z)`` its
+    output, with ``a_prev = X`` for the first layer. ``weights`` and ``biases`` hold the
+    hidden layers only (the output layer has no activation); ``activation`` is an
+    :class:`~rectifiers.Activation`; ``learnable`` lists one value per layer of its
+    learnable parameter (PReLU's slopes), or is ``None`` for the record's default. A
+    generator, so that a caller may stop early and ``weights`` may be drawn lazily, and
+    so that :class:`MLP`, :mod:`rectifiers.regions` and :mod:`rectifiers.diagnostics`
+    share one forward pass. Nothing is checked here: the public callers check at their door.
+
+    >>> from rectifiers import ACTIVATIONS
+    >>> [(z.tolist(), a.tolist()) for z, a in hidden_layers(
+    ...     np.array([[1.0]]), [np.array([[2.0, -3.0]])], [np.zeros(2)], ACTIVATIONS["relu"])]
+    [([[2.0, -3.0]], [[2.0, 0.0]])]
+    """
+    spec = activation.learnable
+    a = X
+    # strict=False: weights may be a generator that stops early, biases an endless repeat.
+    for layer, (W, b) in enumerate(zip(weights, biases, strict=False)):
+        z = a @ W + b
+        if spec is not None and learnable is not None:
+            a = activation(z, **{spec.name: learnable[layer]})
+        else:
+            a = activation(z)
+        yield z, a
 
 
 def _softmax(z):
@@ -127,13 +156,10 @@ class MLP:
         """
         return [*self.weights, *self.biases, *self.learnable]
 
-    # --- the activation of hidden layer ``layer``, and its derivatives -----------------
+    # --- the derivatives of hidden layer ``layer``'s activation --------------------------
     def _extra(self, layer: int) -> dict:
         spec = self.activation.learnable
         return {spec.name: self.learnable[layer]} if spec is not None else {}
-
-    def _act(self, layer: int, z: np.ndarray) -> np.ndarray:
-        return self.activation(z, **self._extra(layer))
 
     def _act_grad(self, layer: int, z: np.ndarray) -> np.ndarray:
         return self.activation.derivative(z, **self._extra(layer))
@@ -162,15 +188,12 @@ class MLP:
     # --- forward ------------------------------------------------------------------------
     def _forward(self, X):
         """Output, hidden pre-activations ``zs`` and layer inputs ``inputs`` (``inputs[0] = X``)."""
-        a, zs, inputs = X, [], []
-        last = len(self.weights) - 1
-        for layer, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            inputs.append(a)
-            z = a @ W + b
-            if layer == last:
-                return z, zs, inputs
+        zs, inputs = [], [X]
+        for z, a in hidden_layers(X, self.weights[:-1], self.biases[:-1], self.activation,
+                                  self.learnable):
             zs.append(z)
-            a = self._act(layer, z)
+            inputs.append(a)
+        return inputs[-1] @ self.weights[-1] + self.biases[-1], zs, inputs
 
     def forward(self, X) -> np.ndarray:
         """The network's output, shape ``(n, layer_sizes[-1])``, for ``X`` of shape ``(n, d)``."""
@@ -186,8 +209,7 @@ class MLP:
 
     def activations(self, X) -> list[np.ndarray]:
         """Hidden layers' outputs ``a = f(z)``, one ``(n, width)`` array per layer."""
-        zs = self.preactivations(X)
-        return [self._act(layer, z) for layer, z in enumerate(zs)]
+        return self._forward(self._check_X(X))[2][1:]
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, the softmax of the outputs (``loss="cross_entropy"`` only)."""

@@ -27,10 +27,13 @@ networks with random weights the two agree.
 
 from __future__ import annotations
 
+from itertools import islice
+
 import numpy as np
 
 from ._inputs import count_parameter, finite_array, samples
 from .activations import ACTIVATIONS
+from .nn import hidden_layers
 from .registry import Activation
 
 __all__ = [
@@ -92,12 +95,8 @@ def _network(net, activation=None):
 
 
 def _hidden_preactivations(Ws, bs, act, X):
-    """Pre-activations of every hidden layer (the output layer has no kink)."""
-    zs, a = [], X
-    for W, b in zip(Ws[:-1], bs[:-1], strict=True):
-        zs.append(a @ W + b)
-        a = act(zs[-1])
-    return zs
+    """Pre-activations of every hidden layer, lazily (the output layer has no kink)."""
+    return (z for z, _ in hidden_layers(X, Ws[:-1], bs[:-1], act))
 
 
 def activation_patterns(net, X, *, activation=None) -> np.ndarray:
@@ -167,7 +166,7 @@ def region_boundaries_1d(net, start, end, *, activation=None) -> np.ndarray:
     ts = np.array([0.0, 1.0])
     for layer in range(len(Ws) - 1):
         X = p + ts[:, None] * (q - p)
-        z = _hidden_preactivations(Ws[:layer + 2], bs[:layer + 2], act, X)[layer]
+        z = next(islice(_hidden_preactivations(Ws, bs, act, X), layer, None))
         z0, z1 = z[:-1], z[1:]      # values at both ends of each interval
         cross = (z0 * z1) < 0       # a strict change of sign inside
         k, _ = np.nonzero(cross)
