@@ -22,6 +22,9 @@ in ``tests/test_inputs.py``. A record defined here, outside the package (Mish), 
 from __future__ import annotations
 
 import math
+import re
+from operator import attrgetter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -239,3 +242,38 @@ def test_training_lowers_the_loss(act):
 def test_a_record_from_outside_the_package_is_not_registered_by_using_it():
     MLP([2, 3, 1], activation=MISH)
     assert "mish" not in ACTIVATIONS
+
+
+# --- the registry resolves names and records for everything that takes an activation ------
+
+
+def test_resolve_gives_the_record_of_a_name_and_a_record_itself():
+    leaky = ACTIVATIONS["leaky_relu"].with_params(negative_slope=0.2)
+    assert ACTIVATIONS.resolve("relu") is ACTIVATIONS["relu"]
+    assert ACTIVATIONS.resolve(leaky) is leaky
+
+
+def test_resolve_refuses_unknown_names_and_what_is_not_a_name_or_record():
+    with pytest.raises(ValueError, match="unknown activation 'tanhh'; known: relu, "):
+        ACTIVATIONS.resolve("tanhh")
+    for bad in (None, 3, ACTIVATIONS["relu"].function, b"relu"):
+        with pytest.raises(TypeError, match="a name in rectifiers.ACTIVATIONS or an Activation"):
+            ACTIVATIONS.resolve(bad)
+
+
+def test_only_the_rectifiers_are_marked_piecewise_linear():
+    marked = [act.name for act in ACTIVATIONS.values() if act.piecewise_linear]
+    assert marked == ["relu", "leaky_relu", "prelu"]
+    with pytest.raises(TypeError, match="piecewise_linear must be a bool"):
+        Activation("f", abs, abs, piecewise_linear="yes")
+
+
+BIBLIOGRAPHY = Path(__file__).resolve().parents[1] / "book" / "references.bib"
+
+
+@pytest.mark.parametrize("act", ACTIVATIONS.values(), ids=attrgetter("name"))
+def test_every_record_cites_an_entry_of_the_books_bibliography(act):
+    if not BIBLIOGRAPHY.exists():
+        pytest.skip("the book's references.bib is not beside the library")
+    keys = re.findall(r"^@\w+\{([^,\s]+),", BIBLIOGRAPHY.read_text(), flags=re.M)
+    assert act.reference in keys

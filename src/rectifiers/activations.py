@@ -636,17 +636,19 @@ def tanh_grad(x, out=None):
 # One record per activation: the network, the tests and the book iterate over these.
 # Sigmoid-like functions and new rectifiers join by adding a record here, nothing else.
 ACTIVATIONS = Registry([
-    Activation("relu", relu, relu_grad, reference="nair2010rectified"),
+    Activation("relu", relu, relu_grad, reference="nair2010rectified", piecewise_linear=True),
     Activation("leaky_relu", leaky_relu, leaky_relu_grad, {"negative_slope": 0.01},
-               reference="maas2013rectifier"),
+               reference="maas2013rectifier", piecewise_linear=True),
     Activation("prelu", prelu, prelu_grad, {"slope": PRELU_INIT},
                learnable=Learnable("slope", PRELU_INIT, prelu_slope_grad),
-               reference="he2015delving"),
+               reference="he2015delving", piecewise_linear=True),
     Activation("elu", elu, elu_grad, {"alpha": 1.0}, reference="clevert2016fast"),
     Activation("gelu", gelu, gelu_grad, {"approximate": "none"},
                reference="hendrycks2016gaussian"),
     Activation("silu", silu, silu_grad, reference="hendrycks2016gaussian"),
     Activation("softplus", softplus, softplus_grad, reference="glorot2011deep"),
-    Activation("sigmoid", sigmoid, sigmoid_grad),
-    Activation("tanh", tanh, tanh_grad),
+    # What ReLU replaced: cited from the study of why they saturate (no primary source
+    # for either is in book/references.bib yet).
+    Activation("sigmoid", sigmoid, sigmoid_grad, reference="glorot2010understanding"),
+    Activation("tanh", tanh, tanh_grad, reference="glorot2010understanding"),
 ])

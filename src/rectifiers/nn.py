@@ -21,7 +21,6 @@ import numpy as np
 
 from ._inputs import as_real_array, count_parameter, finite_array, real_parameter, samples
 from .activations import ACTIVATIONS
-from .registry import Activation
 
 __all__ = ["MLP", "INITS", "LOSSES", "Grads", "hidden_layers"]
 
@@ -122,16 +121,7 @@ class MLP:
         if loss == "cross_entropy" and sizes[-1] < 2:
             raise ValueError("loss='cross_entropy' needs at least 2 outputs (one per class), "
                              f"got layer_sizes[-1] = {sizes[-1]}")
-        if isinstance(activation, Activation):
-            record = activation
-        elif isinstance(activation, str):
-            if activation not in ACTIVATIONS:
-                known = ", ".join(ACTIVATIONS)
-                raise ValueError(f"unknown activation {activation!r}; known: {known}")
-            record = ACTIVATIONS[activation]
-        else:
-            raise TypeError("activation must be a name in rectifiers.ACTIVATIONS or an "
-                            f"Activation, got {type(activation).__name__}")
+        record = ACTIVATIONS.resolve(activation)
         count_parameter(seed, "seed", minimum=0)
         self.layer_sizes = tuple(int(s) for s in sizes)
         self.activation, self.init, self.seed, self.loss_name = record, init, seed, loss

@@ -1,6 +1,6 @@
 r"""Linear regions of a ReLU network: where it is one affine map, and how many such pieces.
 
-A hidden unit of a ReLU (or Leaky ReLU) network is *active* where its
+A hidden unit of a ReLU (or Leaky ReLU, or PReLU) network is *active* where its
 pre-activation :math:`z > 0`. The *activation pattern* of an input lists, for
 every hidden unit, whether it is active. On the set of inputs that share one
 pattern the network is a single affine map, and that set is convex; we call it
@@ -28,6 +28,7 @@ networks with random weights the two agree.
 from __future__ import annotations
 
 from itertools import islice
+from typing import NamedTuple
 
 import numpy as np
 
@@ -43,8 +44,6 @@ __all__ = [
     "region_map_2d",
 ]
 
-# The activations whose only kink is at z = 0.
-PIECEWISE_LINEAR = ("relu", "leaky_relu")
 # Boundaries closer than this (in t, on a segment of length 1) are one boundary.
 _MERGE = 1e-12
 
@@ -56,25 +55,19 @@ def _network(net, activation=None):
             raise TypeError("activation= is read from the MLP; pass it only with "
                             "a (weights, biases) pair")
         weights, biases, record = net.weights, net.biases, net.activation
-        if getattr(net, "learnable", None):
-            raise ValueError("networks with a learnable activation parameter (PReLU) "
-                             "are not supported; use relu or leaky_relu")
+        learnable = getattr(net, "learnable", None) or None  # PReLU's slopes, per layer
     elif isinstance(net, tuple | list) and len(net) == 2:
         weights, biases = net
-        record = "relu" if activation is None else activation
+        record = ACTIVATIONS.resolve("relu" if activation is None else activation)
+        learnable = None
     else:
         raise TypeError("net must be an MLP or a (weights, biases) pair of lists, "
                         f"got {type(net).__name__}")
-    if isinstance(record, str):
-        if record not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {record!r}; supported: "
-                             f"{', '.join(PIECEWISE_LINEAR)}")
-        record = ACTIVATIONS[record]
-    if not isinstance(record, Activation):
-        raise TypeError(f"activation must be a name or an Activation, got {record!r}")
-    if record.name not in PIECEWISE_LINEAR:
+    if not record.piecewise_linear:
+        kinked = ", ".join(r.name for r in ACTIVATIONS.values() if r.piecewise_linear)
         raise ValueError(f"regions are defined for piecewise-linear activations with one "
-                         f"kink at 0 ({', '.join(PIECEWISE_LINEAR)}), got {record.name!r}")
+                         f"kink at 0 (records with piecewise_linear=True: {kinked}), "
+                         f"got {record.name!r}")
     if isinstance(weights, np.ndarray) or isinstance(biases, np.ndarray) \
             or not isinstance(weights, list | tuple) or not isinstance(biases, list | tuple):
         raise TypeError("weights and biases must be lists of arrays, one per layer")
@@ -91,12 +84,19 @@ def _network(net, activation=None):
             raise ValueError(f"biases[{i}] has shape {b.shape}, expected ({W.shape[1]},)")
         Ws.append(W)
         bs.append(b)
-    return Ws, bs, record
+    return Ws, bs, _Layers(record, learnable)
+
+
+class _Layers(NamedTuple):
+    """The activation of a network's hidden layers, and its learnable values (or None)."""
+
+    record: Activation
+    learnable: list | None
 
 
 def _hidden_preactivations(Ws, bs, act, X):
     """Pre-activations of every hidden layer, lazily (the output layer has no kink)."""
-    return (z for z, _ in hidden_layers(X, Ws[:-1], bs[:-1], act))
+    return (z for z, _ in hidden_layers(X, Ws[:-1], bs[:-1], act.record, act.learnable))
 
 
 def activation_patterns(net, X, *, activation=None) -> np.ndarray:
@@ -104,8 +104,9 @@ def activation_patterns(net, X, *, activation=None) -> np.ndarray:
 
     Entry ``[i, j]`` is ``z > 0`` for hidden unit ``j`` (layers in order) on sample
     ``i``; ``z == 0`` counts as off, like ReLU'(0) = 0. ``net`` is an MLP with a
-    ReLU or Leaky ReLU activation, or a ``(weights, biases)`` pair with
-    ``activation`` a name or record (default ``"relu"``).
+    piecewise-linear activation (ReLU, Leaky ReLU, PReLU with its learned slopes), or
+    a ``(weights, biases)`` pair with ``activation`` a name or record (default
+    ``"relu"``).
 
     >>> import numpy as np
     >>> from rectifiers import MLP
