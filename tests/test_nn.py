@@ -21,10 +21,13 @@ def reference_forward(net, X):
 KINK_MARGIN = 1e-3  # far above the finite-difference step (about 6e-6) times any slope here
 
 
-def random_problem(sizes, seed, n=12):
-    """A random net with non-zero biases and data whose pre-activations keep clear of 0."""
+def random_problem(sizes, seed, n=12, activation="relu", slopes=None):
+    """A random net with non-zero biases (and PReLU slopes ``slopes(size)``, if given) and
+    data whose pre-activations keep clear of 0."""
     rng = np.random.default_rng(seed)
-    net = MLP(sizes, seed=seed)
+    net = MLP(sizes, activation=activation, seed=seed)
+    for s in net.learnable:
+        s[:] = slopes(s.size)
     for b in net.biases:
         b[:] = rng.normal(0.0, 0.1, size=b.shape)
     rows = []
@@ -298,14 +301,13 @@ def test_prelu_net_applies_each_units_slope():
 
 
 def test_prelu_slope_gradients_match_finite_differences():
-    net, X, y = random_problem([2, 6, 5, 1], seed=1)
-    net = MLP([2, 6, 5, 1], activation="prelu", seed=1)
-    for s in net.learnable:
-        s[:] = np.linspace(-0.3, 0.6, s.size)
+    net, X, y = random_problem([2, 6, 5, 1], seed=1, activation="prelu",
+                               slopes=lambda size: np.linspace(-0.3, 0.6, size))
+    assert [s.tolist() for s in net.learnable] == [np.linspace(-0.3, 0.6, k).tolist()
+                                                   for k in (6, 5)]
     _, grads = net.loss_and_grads(X, y)
     assert len(grads.learnable) == 2
-    for param, grad in zip(net.parameters(), [*grads.weights, *grads.biases, *grads.learnable],
-                           strict=True):
+    for param, grad in zip(net.parameters(), grads.flatten(), strict=True):
         assert check_grad(lambda _: net.loss(X, y), grad, param).max_rel_error < 1e-6
 
 
@@ -316,7 +318,7 @@ def test_parameters_are_the_nets_own_arrays_in_grads_order():
     assert all(p is q for p, q in zip(params, [*net.weights, *net.biases, *net.learnable],
                                       strict=True))
     _, grads = net.loss_and_grads(np.ones((2, 2)), np.ones((2, 1)))
-    flat = [*grads.weights, *grads.biases, *grads.learnable]
+    flat = grads.flatten()
     assert [g.shape for g in flat] == [p.shape for p in params]
 
 
@@ -378,3 +380,11 @@ def test_hidden_layers_draws_weights_only_as_far_as_it_is_run():
         if layer == 1:
             break
     assert drawn == [0, 1]
+
+
+def test_grads_flatten_in_the_order_of_the_parameters():
+    net = MLP([2, 4, 3, 1], activation="prelu")
+    _, grads = net.loss_and_grads(np.ones((2, 2)), np.ones((2, 1)))
+    flat = grads.flatten()
+    assert [g.shape for g in flat] == [p.shape for p in net.parameters()]
+    assert flat[0] is grads.weights[0] and flat[-1] is grads.learnable[-1]

@@ -223,7 +223,7 @@ def test_network_gradients_match_central_differences(act):
     X, y = toy_problem(n=16)
     net = MLP([2, 6, 5, 1], activation=act, seed=3)
     _, grads = net.loss_and_grads(X, y)
-    flat = [*grads.weights, *grads.biases, *grads.learnable]
+    flat = grads.flatten()
     assert len(flat) == len(net.parameters())
     for param, grad in zip(net.parameters(), flat, strict=True):
         result = check_grad(lambda _: net.loss(X, y), grad, param)

@@ -45,6 +45,10 @@ class Grads(NamedTuple):
     biases: list
     learnable: list
 
+    def flatten(self) -> list:
+        """Every gradient in one flat list, in the order of ``MLP.parameters()``."""
+        return [*self.weights, *self.biases, *self.learnable]
+
 
 def hidden_layers(X, weights, biases, activation, learnable=None):
     """The forward pass through hidden layers: yield ``(z, a)`` for each, in order.
@@ -339,7 +343,7 @@ class MLP:
                     order = rng.permutation(n)
                     batches = [order[s:s + batch_size] for s in range(0, n, batch_size)]
                 for idx in batches:
-                    self._step(self._flat(self._loss_and_grads(X[idx], y[idx])[1]), lr)
+                    self._step(self._loss_and_grads(X[idx], y[idx])[1].flatten(), lr)
                 history.append(self._loss_value(self._forward(X)[0], y))
                 if not math.isfinite(history[-1]):
                     raise FloatingPointError(
@@ -348,10 +352,6 @@ class MLP:
                 if callback is not None:
                     callback(self, epoch, history[-1])
         return history
-
-    @staticmethod
-    def _flat(grads: Grads) -> list:
-        return [*grads.weights, *grads.biases, *grads.learnable]
 
 
 def _learning_rate(lr) -> float:
