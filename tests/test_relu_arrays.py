@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -359,14 +360,19 @@ def portable_build(tmp_path_factory):
     """rectifiers._relu compiled with -DRECTIFIERS_PORTABLE: the plain C loops that
     processors other than x86-64 (and compilers other than GCC) get, with warnings as
     errors. Loaded under its own name, beside the installed module."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if compiled is None or cc is None:
+    # Compiled and linked as the platform builds extensions: its CC and its LDSHARED (on
+    # macOS, say, LDSHARED adds -bundle -undefined dynamic_lookup, which cc -shared lacks).
+    cc = shlex.split(sysconfig.get_config_var("CC") or "cc")
+    ldshared = shlex.split(sysconfig.get_config_var("LDSHARED") or "cc -shared")
+    if compiled is None or shutil.which(cc[0]) is None or shutil.which(ldshared[0]) is None:
         pytest.skip("no C compiler")
     source = Path(activations.__file__).with_name("_relu.c")
-    target = tmp_path_factory.mktemp("portable") / "_relu.so"
-    subprocess.run([cc, "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
-                    "-DRECTIFIERS_PORTABLE", f"-I{sysconfig.get_paths()['include']}",
-                    f"-I{np.get_include()}", str(source), "-o", str(target)], check=True)
+    folder = tmp_path_factory.mktemp("portable")
+    target = folder / f"_relu{sysconfig.get_config_var('EXT_SUFFIX')}"
+    subprocess.run([*cc, "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC", "-DRECTIFIERS_PORTABLE",
+                    f"-I{sysconfig.get_paths()['include']}", f"-I{np.get_include()}",
+                    "-c", str(source), "-o", str(folder / "_relu.o")], check=True)
+    subprocess.run([*ldshared, str(folder / "_relu.o"), "-o", str(target)], check=True)
     spec = importlib.util.spec_from_file_location("portable._relu", target)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
