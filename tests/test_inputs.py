@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from helpers import Tensor
 
 from rectifiers import (
     ACTIVATIONS,
@@ -34,16 +35,6 @@ FUNCTIONS = [(f"{act.name}{suffix}", f) for act in ACTIVATIONS.values()
 each_function = pytest.mark.parametrize("f", [f for _, f in FUNCTIONS],
                                         ids=[name for name, _ in FUNCTIONS])
 X = np.array([-2.5, -1.0, -0.0, 0.0, 0.5, 3.0])
-
-
-class Tensor:
-    """Stands in for a framework tensor: converts to NumPy through ``__array__``."""
-
-    def __init__(self, values):
-        self.values = values
-
-    def __array__(self, dtype=None, copy=None):
-        return np.asarray(self.values, dtype=dtype)
 
 
 # Each kind of input ACCEPTED names, with an example of it equal to float64 [1.5, -2.0, 0.0].

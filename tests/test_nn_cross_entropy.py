@@ -6,12 +6,11 @@ The PyTorch comparison is skipped when torch is missing, unless RECTIFIERS_TORCH
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import os
 
 import numpy as np
 import pytest
+from helpers import TORCH_REASON, torch_or_none
 
 from rectifiers import MLP, check_grad
 
@@ -186,13 +185,8 @@ def test_cross_entropy_needs_two_outputs_and_a_known_loss():
 
 
 # --- against PyTorch ---------------------------------------------------------------------
-if os.environ.get("RECTIFIERS_TORCH_REQUIRED") == "1" or importlib.util.find_spec("torch"):
-    import torch
-else:
-    torch = None
-
-needs_torch = pytest.mark.skipif(
-    torch is None, reason="PyTorch is optional: install the CPU build with `make torch`")
+torch = torch_or_none()
+needs_torch = pytest.mark.skipif(torch is None, reason=TORCH_REASON)
 
 
 def torch_loss_and_grads(net, X, y):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import all_finite_float16
 
 from rectifiers import ACTIVATIONS, MLP, Activation, check_grad, numerical_derivative
 from rectifiers.registry import Registry
@@ -184,13 +185,6 @@ def test_learnable_parameter_gradient_matches_central_differences(act):
 
 
 # --- float16: computed in float32, rounded once ----------------------------------------------
-
-
-def all_finite_float16() -> np.ndarray:
-    every = np.arange(2**16, dtype=np.uint16).view(np.float16)
-    finite = every[np.isfinite(every)]
-    assert finite.size == 63_488
-    return finite
 
 
 FLOAT16 = all_finite_float16()
