@@ -56,3 +56,25 @@ def all_finite_float16() -> np.ndarray:
     """The 63,488 finite float16 values."""
     every = every_float16()
     return every[np.isfinite(every)]
+
+
+# --- relu and relu_grad on arrays: values, and the scalar path to compare with -------------
+
+EDGES = [-np.inf, -1.5, -0.0, 0.0, 2.0, np.inf, np.nan]
+FLOATS = [np.float16, np.float32, np.float64]
+# A negative NaN: what x86 produces for inf - inf. It must come out as a NaN too.
+NEG_NAN = -np.float64("nan")
+
+
+def scalar_path(f, arr, dtype):
+    """f applied element by element through the scalar path (Python floats), as an array."""
+    return np.array([f(float(v)) for v in arr.ravel()], dtype=dtype).reshape(arr.shape)
+
+
+def assert_same_floats(result, expected):
+    """Equal values, NaN where NaN, and the same sign bit wherever the value is not NaN."""
+    assert result.dtype == expected.dtype and result.shape == expected.shape
+    nan = np.isnan(expected)
+    np.testing.assert_array_equal(np.isnan(result), nan)
+    np.testing.assert_array_equal(result[~nan], expected[~nan])
+    np.testing.assert_array_equal(np.signbit(result[~nan]), np.signbit(expected[~nan]))
