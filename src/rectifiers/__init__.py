@@ -10,12 +10,16 @@ book's own helpers (figure style, benchmarks, experiments) live apart, in
 (2.5, 0.0, 1.0)
 """
 
+from ._inputs import count_parameter, real_parameter
 from .activations import (
     ACTIVATIONS,
+    COMPILED,
+    STREAMING,
     elu,
     elu_grad,
     gelu,
     gelu_grad,
+    get_streaming_threshold,
     leaky_relu,
     leaky_relu_grad,
     prelu,
@@ -23,18 +27,20 @@ from .activations import (
     prelu_slope_grad,
     relu,
     relu_grad,
+    set_streaming_threshold,
     sigmoid,
     sigmoid_grad,
     silu,
     silu_grad,
     softplus,
     softplus_grad,
+    streaming_threshold,
     tanh,
     tanh_grad,
 )
 from .diagnostics import born_dead_exact, born_dead_rate, dead_fraction, dead_units
 from .gradcheck import GradCheck, check_grad, numerical_derivative, numerical_gradient
-from .nn import MLP, Grads
+from .nn import MLP, Grads, hidden_layers
 from .regions import (
     activation_patterns,
     count_regions_1d,
@@ -47,6 +53,11 @@ __all__ = [
     "Activation",
     "Learnable",
     "ACTIVATIONS",
+    "COMPILED",
+    "STREAMING",
+    "get_streaming_threshold",
+    "set_streaming_threshold",
+    "streaming_threshold",
     "relu",
     "relu_grad",
     "leaky_relu",
@@ -76,9 +87,12 @@ __all__ = [
     "GradCheck",
     "MLP",
     "Grads",
+    "hidden_layers",
     "activation_patterns",
     "region_boundaries_1d",
     "count_regions_1d",
     "region_map_2d",
+    "count_parameter",
+    "real_parameter",
 ]
 __version__ = "0.1.0"

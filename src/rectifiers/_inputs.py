@@ -177,22 +177,71 @@ def float_result_dtype(arr: np.ndarray) -> np.dtype:
 _SCALAR_ONLY = "a real scalar (int, float, Fraction, Decimal or a NumPy real scalar; not an array)"
 
 
-def real_parameter(value, name: str, *, allow_negative: bool = False) -> float:
-    """A finite real hyper-parameter (a slope, an alpha, a step), as a Python float."""
+# --- one validator per kind of argument ---------------------------------------------------
+
+
+def real_parameter(value, name: str, *, allow_negative: bool = False,
+                   positive: bool = False) -> float:
+    """A finite real hyper-parameter (a slope, an alpha, a step, a learning rate) as a float.
+
+    ``>= 0`` unless ``allow_negative``; ``> 0`` if ``positive``. ``TypeError`` for what is
+    not a real scalar (an array, a str, None, a bool, a complex), ``ValueError`` for NaN,
+    infinities and values out of range; each message names the argument.
+
+    >>> real_parameter(0.5, "lr", positive=True)
+    0.5
+    """
     if not _is_scalar(value):
         raise TypeError(f"{name} must be {_SCALAR_ONLY}, got {_type_name(value)}")
     v = real_scalar(value, name)
     if v != v or v in (float("inf"), float("-inf")):
         raise ValueError(f"{name} must be finite, got {v}")
+    if positive and v <= 0:
+        raise ValueError(f"{name} must be > 0, got {v}")
     if v < 0 and not allow_negative:
         raise ValueError(f"{name} must be >= 0, got {v}")
     return v
 
 
 def count_parameter(value, name: str, *, minimum: int = 0) -> int:
-    """A whole-number argument (``epochs``, ``batch_size``, ``seed``), as a Python int."""
+    """A whole number (``epochs``, ``batch_size``, ``seed``, a width) ``>= minimum``, as an int.
+
+    ``TypeError`` for what is not a Python or NumPy int (a bool, a float, a str, None),
+    ``ValueError`` below ``minimum``; each message names the argument.
+
+    >>> count_parameter(3, "epochs", minimum=1)
+    3
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
     return int(value)
+
+
+def finite_array(x, name: str, shape: tuple | None = None, *, shown: str = "") -> np.ndarray:
+    """``x`` as a finite float64 array (of ``shape``, if given), or raise.
+
+    The rules of :func:`as_real_array`, then ``ValueError`` for another shape (checked
+    first) and for NaN or infinities; the message shows ``shown`` (else the shape).
+    """
+    arr = as_real_array(x, name)
+    if shape is not None and arr.shape != tuple(shape):
+        raise ValueError(f"{name} has shape {arr.shape}, expected {tuple(shape)}")
+    arr = arr.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} of shape {shown or arr.shape} must be finite, "
+                         "found NaN or inf")
+    return arr
+
+
+def samples(X, d: int, name: str = "X") -> np.ndarray:
+    """A batch of ``n >= 1`` input points of dimension ``d``: a finite float64 ``(n, d)`` array.
+
+    ``ValueError`` naming the expected shape for another shape or an empty batch, and for
+    NaN or infinities; ``TypeError`` for what is not real (the rules of :func:`as_real_array`).
+    """
+    arr = as_real_array(X, name)
+    if arr.ndim != 2 or arr.shape[1] != d or arr.shape[0] == 0:
+        raise ValueError(f"{name} has shape {arr.shape}, expected (n, {d}) with n >= 1")
+    return finite_array(arr, name, shown=f"(n, {d})")

@@ -30,11 +30,11 @@
 #include <numpy/ufuncobject.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
-/* RECTIFIERS_PORTABLE (a test sets it) builds the plain loops everywhere. */
+/* RECTIFIERS_PORTABLE (a test sets it) builds the plain loops everywhere.
+ * target_clones needs the loader's ifunc support: glibc has it, musl not. */
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && \
-    !defined(RECTIFIERS_PORTABLE)
+    defined(__GLIBC__) && !defined(RECTIFIERS_PORTABLE)
 #define X86_DISPATCH 1
 #include <immintrin.h>
 #define CLONES __attribute__((target_clones("avx2", "default")))
@@ -48,8 +48,9 @@
 #define NEG_INF_32 ((int32_t)0xff800000)
 #define NEG_INF_64 ((int64_t)0xfff0000000000000)
 
-/* Branch-free: a mask of all ones where the input is kept, zeros elsewhere. */
-#define RELU_BITS(s, BITS) ((s) & -(__typeof__(s))((s) > NEG_INF_##BITS))
+/* Branch-free: a mask of all ones where the input is kept, zeros elsewhere.
+ * The casts name int##BITS##_t, not __typeof__, which MSVC lacks before 17.9. */
+#define RELU_BITS(s, BITS) ((s) & -(int##BITS##_t)((s) > NEG_INF_##BITS))
 
 /* For relu_grad: the patterns of +inf (a magnitude above it is NaN), of 1.0,
  * and the mask that clears the sign bit. */
@@ -62,15 +63,17 @@
 #define MAG_16 ((int16_t)0x7fff)
 #define MAG_32 ((int32_t)0x7fffffff)
 #define MAG_64 ((int64_t)0x7fffffffffffffff)
-#define MAGNITUDE(s, BITS) ((__typeof__(s))((s) & MAG_##BITS))
+#define MAGNITUDE(s, BITS) ((int##BITS##_t)((s) & MAG_##BITS))
 #define GRAD_BITS(s, BITS)                                                    \
-    (((s) & -(__typeof__(s))(MAGNITUDE(s, BITS) > INF_##BITS)) |              \
+    (((s) & -(int##BITS##_t)(MAGNITUDE(s, BITS) > INF_##BITS)) |              \
      (ONE_##BITS &                                                            \
-      -(__typeof__(s))((s) > 0 && MAGNITUDE(s, BITS) <= INF_##BITS)))
+      -(int##BITS##_t)((s) > 0 && MAGNITUDE(s, BITS) <= INF_##BITS)))
 
 /* Outputs of at least this many bytes (32 MiB) get streaming stores. On the
  * machine that builds the book (32 MiB of L3 cache) ordinary stores were as
- * fast or faster up to 16 MiB, streaming stores clearly faster from 32 MiB. */
+ * fast or faster up to 16 MiB, streaming stores clearly faster from 32 MiB.
+ * A machine with a larger cache wants a larger value: users set it with
+ * rectifiers.set_streaming_threshold. */
 static npy_intp nt_bytes = (npy_intp)1 << 25;
 /* Set at import: whether this processor can run the streaming loops. */
 static int have_avx2 = 0;
@@ -150,12 +153,15 @@ CONTIGUOUS(grad_contiguous_64, 64, GRAD_BITS)
         npy_intp n = dimensions[0], is = steps[0], os = steps[1];             \
         char *in = args[0], *out = args[1];                                   \
         (void)data;                                                           \
-        if (is == sizeof(S) && os == sizeof(S)) {                             \
+        if (is == (npy_intp)sizeof(S) && os == (npy_intp)sizeof(S)) {         \
             FAST((const S *)in, (S *)out, n);                                 \
             return;                                                           \
         }                                                                     \
         for (npy_intp i = 0; i < n; i++, in += is, out += os) {               \
-            *(S *)out = ELEMENT(*(const S *)in, BITS);                        \
+            S v; /* memcpy: strides promise no alignment */                   \
+            memcpy(&v, in, sizeof v);                                         \
+            v = ELEMENT(v, BITS);                                             \
+            memcpy(out, &v, sizeof v);                                        \
         }                                                                     \
     }
 
@@ -189,10 +195,19 @@ set_streaming_threshold(PyObject *Py_UNUSED(self), PyObject *arg)
     return PyLong_FromSsize_t(old);
 }
 
+static PyObject *
+get_streaming_threshold(PyObject *Py_UNUSED(self), PyObject *Py_UNUSED(arg))
+{
+    return PyLong_FromSsize_t(nt_bytes);
+}
+
+/* Private: rectifiers.set_streaming_threshold checks the value and calls this. */
 static PyMethodDef methods[] = {
     {"set_streaming_threshold", set_streaming_threshold, METH_O,
      "Set the output size in bytes from which relu streams its stores; "
-     "returns the previous value. For tests and measurements."},
+     "returns the previous value."},
+    {"get_streaming_threshold", get_streaming_threshold, METH_NOARGS,
+     "The output size in bytes from which relu streams its stores."},
     {NULL, NULL, 0, NULL},
 };
 

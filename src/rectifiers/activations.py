@@ -8,14 +8,17 @@ input rules (see :mod:`rectifiers._inputs`): a real scalar gives a Python
 
 from __future__ import annotations
 
+import importlib
 import math
+from contextlib import contextmanager
 
 import numpy as np
 
-from ._inputs import check_out, classify, float_result_dtype, real_parameter
+from ._inputs import check_out, classify, count_parameter, float_result_dtype, real_parameter
 from .registry import Activation, Learnable, Registry
 
-__all__ = ["relu", "relu_grad", "ACTIVATIONS"]
+__all__ = ["relu", "relu_grad", "ACTIVATIONS", "COMPILED", "STREAMING",
+           "get_streaming_threshold", "set_streaming_threshold", "streaming_threshold"]
 
 # Native float dtypes that need no conversion (the fast paths below skip classify for them).
 _PLAIN_FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
@@ -65,16 +68,26 @@ def _relu_array(arr, out):
     return np.maximum(arr, arr.dtype.type(0), out=out)
 
 
+def _bits(dtype, value):
+    """The IEEE 754 pattern of ``value`` in float ``dtype``, as a signed integer scalar."""
+    return np.array(value, dtype).view(_SIGNED[dtype.itemsize])[()]
+
+
+_SIGNED = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
 def _relu_numpy(arr, out):
     """The float loop in NumPy, where the compiled one could not be built.
 
-    np.maximum keeps NaN, but NumPy does not document which zero a tie of
-    -0.0 with 0 gives; adding +0.0 settles it (-0.0 + 0.0 is +0.0), and
-    changes nothing else. Two passes, so slower than the compiled loop.
+    The same integer rule as the C loop, on an integer view of the bits:
+    keep x where bits(x) > bits(-inf) (positive numbers and every NaN, its
+    payload and sign too), else +0.0. Integer work, so no warning, and a
+    signalling NaN stays signalling (float arithmetic would quiet it).
     """
-    zero = arr.dtype.type(0)
-    np.maximum(arr, zero, out=out)
-    return np.add(out, zero, out=out)
+    s = arr.view(_SIGNED[arr.dtype.itemsize])
+    keep = s > _bits(arr.dtype, -np.inf)
+    np.multiply(s, keep, out=out.view(s.dtype))
+    return out
 
 
 # Array dtypes that relu takes as they are (native order), skipping classify.
@@ -134,18 +147,89 @@ def _relu_grad_array(arr, out):
 def _relu_grad_numpy(arr, out):
     """The float loop in NumPy, where the compiled one could not be built.
 
-    np.heaviside(x, 0) gives 0 below zero and at zero, 1 above, and keeps NaN,
-    but runs one element at a time: correct, and slower.
+    As the C loop, on the bits: a NaN (magnitude above that of inf) is kept
+    as it is, payload and sign included; a pattern above +0.0's gives 1.0;
+    both zeros and the negative numbers give +0.0.
     """
-    return np.heaviside(arr, arr.dtype.type(0), out=out)
+    s = arr.view(_SIGNED[arr.dtype.itemsize])
+    nan = (s & np.iinfo(s.dtype).max) > _bits(arr.dtype, np.inf)
+    bits = np.where(nan, s, np.where(s > 0, _bits(arr.dtype, 1.0), s.dtype.type(0)))
+    out.view(s.dtype)[...] = bits
+    return out
 
 
 # The float loops: compiled (src/rectifiers/_relu.c) where setup.py could build them.
 try:
-    from ._relu import relu as _relu_float
-    from ._relu import relu_grad as _relu_grad_float
-except ImportError:  # no C compiler at install time: NumPy, same results, slower
+    _relu = importlib.import_module(f"{__package__}._relu")
+except ModuleNotFoundError as exc:  # no C compiler at install time: NumPy, same bits, slower
+    if exc.name != f"{__package__}._relu":
+        raise
+    _relu = None
+# Only a module that is not there falls back; a broken build (an ImportError) is an error.
+
+#: True where relu and relu_grad run the compiled loops on floats, False where NumPy does.
+COMPILED = _relu is not None
+if COMPILED:
+    _relu_float, _relu_grad_float = _relu.relu, _relu.relu_grad
+else:
     _relu_float, _relu_grad_float = _relu_numpy, _relu_grad_numpy
+
+#: True where relu has streaming stores: the compiled loop on x86-64 with AVX2 (and glibc).
+STREAMING = COMPILED and bool(_relu.streaming)
+# Where there is no compiled loop the setting is kept here, so that code that tunes it runs.
+_threshold_without_loop = 1 << 25
+
+
+def get_streaming_threshold() -> int:
+    """The output size in bytes from which relu writes with streaming stores (32 MiB).
+
+    See :func:`set_streaming_threshold`.
+
+    >>> get_streaming_threshold() >= 0
+    True
+    """
+    return _relu.get_streaming_threshold() if COMPILED else _threshold_without_loop
+
+
+def set_streaming_threshold(nbytes) -> int:
+    """Make relu write outputs of at least ``nbytes`` bytes with streaming stores.
+
+    Returns the previous value. Streaming (non-temporal) stores send the output to
+    memory without reading it into the cache first: they pay off only for an output
+    larger than the cache, which would be evicted anyway. The default, 32 MiB, was
+    tuned on a machine with 32 MiB of L3 cache; on a machine with a larger cache
+    streaming stores slow mid-sized outputs down, so set about the size of its last-
+    level cache. ``0`` streams every output, a huge value none. The results are the
+    same bits either way. The setting is process-wide, and has an effect only where
+    :data:`STREAMING` is true. ``nbytes`` is an int >= 0 (else ``TypeError`` or
+    ``ValueError``). :func:`streaming_threshold` sets it for a ``with`` block.
+
+    >>> previous = set_streaming_threshold(2**30)   # a machine with a 1 GiB cache
+    >>> set_streaming_threshold(previous) == 2**30
+    True
+    """
+    global _threshold_without_loop
+    nbytes = count_parameter(nbytes, "nbytes", minimum=0)
+    if COMPILED:
+        return _relu.set_streaming_threshold(nbytes)
+    previous, _threshold_without_loop = _threshold_without_loop, nbytes
+    return previous
+
+
+@contextmanager
+def streaming_threshold(nbytes):
+    """:func:`set_streaming_threshold` for the length of a ``with`` block, then the old value.
+
+    >>> import numpy as np
+    >>> with streaming_threshold(0):                # stream every output
+    ...     relu(np.array([-1.0, 2.0]))
+    array([0., 2.])
+    """
+    previous = set_streaming_threshold(nbytes)
+    try:
+        yield
+    finally:
+        set_streaming_threshold(previous)
 
 
 # --- Leaky ReLU and its relatives (chapter 5) -------------------------------------------
@@ -552,17 +636,19 @@ def tanh_grad(x, out=None):
 # One record per activation: the network, the tests and the book iterate over these.
 # Sigmoid-like functions and new rectifiers join by adding a record here, nothing else.
 ACTIVATIONS = Registry([
-    Activation("relu", relu, relu_grad, reference="nair2010rectified"),
+    Activation("relu", relu, relu_grad, reference="nair2010rectified", piecewise_linear=True),
     Activation("leaky_relu", leaky_relu, leaky_relu_grad, {"negative_slope": 0.01},
-               reference="maas2013rectifier"),
+               reference="maas2013rectifier", piecewise_linear=True),
     Activation("prelu", prelu, prelu_grad, {"slope": PRELU_INIT},
                learnable=Learnable("slope", PRELU_INIT, prelu_slope_grad),
-               reference="he2015delving"),
+               reference="he2015delving", piecewise_linear=True),
     Activation("elu", elu, elu_grad, {"alpha": 1.0}, reference="clevert2016fast"),
     Activation("gelu", gelu, gelu_grad, {"approximate": "none"},
                reference="hendrycks2016gaussian"),
     Activation("silu", silu, silu_grad, reference="hendrycks2016gaussian"),
     Activation("softplus", softplus, softplus_grad, reference="glorot2011deep"),
-    Activation("sigmoid", sigmoid, sigmoid_grad),
-    Activation("tanh", tanh, tanh_grad),
+    # What ReLU replaced: cited from the study of why they saturate (no primary source
+    # for either is in book/references.bib yet).
+    Activation("sigmoid", sigmoid, sigmoid_grad, reference="glorot2010understanding"),
+    Activation("tanh", tanh, tanh_grad, reference="glorot2010understanding"),
 ])

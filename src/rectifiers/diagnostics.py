@@ -8,12 +8,13 @@ moves the unit's incoming weights or bias (chapter 4).
 from __future__ import annotations
 
 import math
-import numbers
+from itertools import repeat
 
 import numpy as np
 
-from ._inputs import as_real_array
-from .activations import relu
+from ._inputs import as_real_array, count_parameter
+from .activations import ACTIVATIONS
+from .nn import hidden_layers
 
 __all__ = ["dead_units", "dead_fraction", "born_dead_exact", "born_dead_rate"]
 
@@ -85,15 +86,6 @@ def dead_fraction(preactivations):
     return float(np.mean(dead_units(preactivations)))
 
 
-def _count(value, name: str) -> int:
-    """A positive integer argument (a width, a depth, a number of trials)."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
-
-
 def born_dead_exact(width, depth) -> float:
     """Probability that a fresh ReLU net is dead at one input x != 0.
 
@@ -110,7 +102,8 @@ def born_dead_exact(width, depth) -> float:
     >>> born_dead_exact(1, 1), born_dead_exact(2, 2)
     (0.5, 0.4375)
     """
-    width, depth = _count(width, "width"), _count(depth, "depth")
+    width = count_parameter(width, "width", minimum=1)
+    depth = count_parameter(depth, "depth", minimum=1)
     return -math.expm1(depth * math.log1p(-(2.0**-width)))
 
 
@@ -143,8 +136,9 @@ def born_dead_rate(width, depth, trials=10_000, seed=0, *,
     >>> round(born_dead_rate(1, 1, trials=4000, seed=0), 1)
     0.5
     """
-    width, depth = _count(width, "width"), _count(depth, "depth")
-    trials = _count(trials, "trials")
+    width = count_parameter(width, "width", minimum=1)
+    depth = count_parameter(depth, "depth", minimum=1)
+    trials = count_parameter(trials, "trials", minimum=1)
     x = np.array([1.0, -1.0]) if interval else np.array([1.0])
     # One generator per batch of nets: stopping a batch early never shifts
     # another batch's draws.
@@ -154,14 +148,17 @@ def born_dead_rate(width, depth, trials=10_000, seed=0, *,
     for k, stream in enumerate(streams):
         rng = np.random.default_rng(stream)
         n = min(_CHUNK, trials - k * _CHUNK)
-        # First layer: fan_in = 1; h has shape (nets, inputs x, width units).
-        w1 = rng.standard_normal((n, 1, width)) * math.sqrt(2.0)
-        h = relu(x[None, :, None] * w1)
-        for _ in range(depth - 1):
+        # The n networks at once: h has shape (nets, inputs x, width units), the weights
+        # (nets, fan_in, width), drawn layer by layer as the forward pass reaches them.
+        def he_weights(rng=rng, n=n):
+            yield rng.standard_normal((n, 1, width)) * math.sqrt(2.0)
+            for _ in range(depth - 1):
+                yield rng.standard_normal((n, width, width)) * math.sqrt(2.0 / width)
+
+        for _, h in hidden_layers(x[None, :, None], he_weights(), repeat(0.0),
+                                  ACTIVATIONS["relu"]):
             if not h.any():  # every net of the batch is dead: zeros stay zeros
                 break
-            w = rng.standard_normal((n, width, width)) * math.sqrt(2.0 / width)
-            h = relu(h @ w)  # batched matmul; the zero bias is left out
         # A net is dead at x when its last hidden layer is all-zero there.
         dead += int(np.count_nonzero(~h.any(axis=(1, 2))))
     return dead / trials

@@ -19,11 +19,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._inputs import as_real_array, count_parameter, real_parameter
+from ._inputs import as_real_array, count_parameter, finite_array, real_parameter, samples
 from .activations import ACTIVATIONS
-from .registry import Activation
 
-__all__ = ["MLP", "INITS", "LOSSES", "Grads"]
+__all__ = ["MLP", "INITS", "LOSSES", "Grads", "hidden_layers"]
 
 # Name -> standard deviation of N(0, std^2) for a (fan_in, fan_out) weight matrix.
 INITS = {
@@ -45,6 +44,39 @@ class Grads(NamedTuple):
     weights: list
     biases: list
     learnable: list
+
+    def flatten(self) -> list:
+        """Every gradient in one flat list, in the order of ``MLP.parameters()``."""
+        return [*self.weights, *self.biases, *self.learnable]
+
+
+def hidden_layers(X, weights, biases, activation, learnable=None):
+    """The forward pass through hidden layers: yield ``(z, a)`` for each, in order.
+
+    ``z = a_prev @ W + b`` is the layer's pre-activation and ``a = activation(z)`` its
+    output, with ``a_prev = X`` for the first layer. ``weights`` and ``biases`` hold the
+    hidden layers only (the output layer has no activation); ``activation`` is an
+    :class:`~rectifiers.Activation`; ``learnable`` lists one value per layer of its
+    learnable parameter (PReLU's slopes), or is ``None`` for the record's default. A
+    generator, so that a caller may stop early and ``weights`` may be drawn lazily, and
+    so that :class:`MLP`, :mod:`rectifiers.regions` and :mod:`rectifiers.diagnostics`
+    share one forward pass. Nothing is checked here: the public callers check at their door.
+
+    >>> from rectifiers import ACTIVATIONS
+    >>> [(z.tolist(), a.tolist()) for z, a in hidden_layers(
+    ...     np.array([[1.0]]), [np.array([[2.0, -3.0]])], [np.zeros(2)], ACTIVATIONS["relu"])]
+    [([[2.0, -3.0]], [[2.0, 0.0]])]
+    """
+    spec = activation.learnable
+    a = X
+    # strict=False: weights may be a generator that stops early, biases an endless repeat.
+    for layer, (W, b) in enumerate(zip(weights, biases, strict=False)):
+        z = a @ W + b
+        if spec is not None and learnable is not None:
+            a = activation(z, **{spec.name: learnable[layer]})
+        else:
+            a = activation(z)
+        yield z, a
 
 
 def _softmax(z):
@@ -93,16 +125,7 @@ class MLP:
         if loss == "cross_entropy" and sizes[-1] < 2:
             raise ValueError("loss='cross_entropy' needs at least 2 outputs (one per class), "
                              f"got layer_sizes[-1] = {sizes[-1]}")
-        if isinstance(activation, Activation):
-            record = activation
-        elif isinstance(activation, str):
-            if activation not in ACTIVATIONS:
-                known = ", ".join(ACTIVATIONS)
-                raise ValueError(f"unknown activation {activation!r}; known: {known}")
-            record = ACTIVATIONS[activation]
-        else:
-            raise TypeError("activation must be a name in rectifiers.ACTIVATIONS or an "
-                            f"Activation, got {type(activation).__name__}")
+        record = ACTIVATIONS.resolve(activation)
         count_parameter(seed, "seed", minimum=0)
         self.layer_sizes = tuple(int(s) for s in sizes)
         self.activation, self.init, self.seed, self.loss_name = record, init, seed, loss
@@ -127,39 +150,22 @@ class MLP:
         """
         return [*self.weights, *self.biases, *self.learnable]
 
-    # --- the activation of hidden layer ``layer``, and its derivatives -----------------
+    # --- the derivatives of hidden layer ``layer``'s activation --------------------------
     def _extra(self, layer: int) -> dict:
         spec = self.activation.learnable
         return {spec.name: self.learnable[layer]} if spec is not None else {}
-
-    def _act(self, layer: int, z: np.ndarray) -> np.ndarray:
-        return self.activation(z, **self._extra(layer))
 
     def _act_grad(self, layer: int, z: np.ndarray) -> np.ndarray:
         return self.activation.derivative(z, **self._extra(layer))
 
     # --- checks at the door -------------------------------------------------------------
     def _check_X(self, X) -> np.ndarray:
-        X = as_real_array(X, "X")
-        d = self.layer_sizes[0]
-        if X.ndim != 2 or X.shape[1] != d or X.shape[0] == 0:
-            raise ValueError(f"X has shape {X.shape}, expected (n, {d}) with n >= 1")
-        X = X.astype(np.float64, copy=False)
-        if not np.all(np.isfinite(X)):
-            raise ValueError(f"X of shape (n, {d}) must be finite, found NaN or inf")
-        return X
+        return samples(X, self.layer_sizes[0])
 
     def _check_y(self, y, n: int) -> np.ndarray:
         if self.loss_name == "cross_entropy":
             return self._check_labels(y, n)
-        y = as_real_array(y, "y")
-        shape = (n, self.layer_sizes[-1])
-        if y.shape != shape:
-            raise ValueError(f"y has shape {y.shape}, expected {shape}")
-        y = y.astype(np.float64, copy=False)
-        if not np.all(np.isfinite(y)):
-            raise ValueError(f"y of shape {shape} must be finite, found NaN or inf")
-        return y
+        return finite_array(y, "y", (n, self.layer_sizes[-1]))
 
     def _check_labels(self, y, n: int) -> np.ndarray:
         y = as_real_array(y, "y")
@@ -176,15 +182,12 @@ class MLP:
     # --- forward ------------------------------------------------------------------------
     def _forward(self, X):
         """Output, hidden pre-activations ``zs`` and layer inputs ``inputs`` (``inputs[0] = X``)."""
-        a, zs, inputs = X, [], []
-        last = len(self.weights) - 1
-        for layer, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            inputs.append(a)
-            z = a @ W + b
-            if layer == last:
-                return z, zs, inputs
+        zs, inputs = [], [X]
+        for z, a in hidden_layers(X, self.weights[:-1], self.biases[:-1], self.activation,
+                                  self.learnable):
             zs.append(z)
-            a = self._act(layer, z)
+            inputs.append(a)
+        return inputs[-1] @ self.weights[-1] + self.biases[-1], zs, inputs
 
     def forward(self, X) -> np.ndarray:
         """The network's output, shape ``(n, layer_sizes[-1])``, for ``X`` of shape ``(n, d)``."""
@@ -200,8 +203,7 @@ class MLP:
 
     def activations(self, X) -> list[np.ndarray]:
         """Hidden layers' outputs ``a = f(z)``, one ``(n, width)`` array per layer."""
-        zs = self.preactivations(X)
-        return [self._act(layer, z) for layer, z in enumerate(zs)]
+        return self._forward(self._check_X(X))[2][1:]
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, the softmax of the outputs (``loss="cross_entropy"`` only)."""
@@ -287,7 +289,7 @@ class MLP:
         ``grads`` is a :class:`Grads` (or a 3-tuple of lists in the same order). Every
         gradient's shape and dtype is checked before any parameter changes.
         """
-        lr = _learning_rate(lr)
+        lr = real_parameter(lr, "lr", positive=True)
         params = self.parameters()
         if not isinstance(grads, tuple) or len(grads) != 3:
             raise TypeError("grads must be Grads(weights, biases, learnable), as returned by "
@@ -324,7 +326,7 @@ class MLP:
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0])
         epochs = count_parameter(epochs, "epochs", minimum=0)
-        lr = _learning_rate(lr)
+        lr = real_parameter(lr, "lr", positive=True)
         if batch_size is not None:
             batch_size = count_parameter(batch_size, "batch_size", minimum=1)
         count_parameter(seed, "seed", minimum=0)
@@ -341,7 +343,7 @@ class MLP:
                     order = rng.permutation(n)
                     batches = [order[s:s + batch_size] for s in range(0, n, batch_size)]
                 for idx in batches:
-                    self._step(self._flat(self._loss_and_grads(X[idx], y[idx])[1]), lr)
+                    self._step(self._loss_and_grads(X[idx], y[idx])[1].flatten(), lr)
                 history.append(self._loss_value(self._forward(X)[0], y))
                 if not math.isfinite(history[-1]):
                     raise FloatingPointError(
@@ -351,13 +353,7 @@ class MLP:
                     callback(self, epoch, history[-1])
         return history
 
-    @staticmethod
-    def _flat(grads: Grads) -> list:
-        return [*grads.weights, *grads.biases, *grads.learnable]
-
 
 def _learning_rate(lr) -> float:
-    lr = real_parameter(lr, "lr", allow_negative=True)
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    return lr
+    # Kept for src/rectifiers/book until it calls real_parameter(lr, "lr", positive=True).
+    return real_parameter(lr, "lr", positive=True)

@@ -1,6 +1,6 @@
 r"""Linear regions of a ReLU network: where it is one affine map, and how many such pieces.
 
-A hidden unit of a ReLU (or Leaky ReLU) network is *active* where its
+A hidden unit of a ReLU (or Leaky ReLU, or PReLU) network is *active* where its
 pre-activation :math:`z > 0`. The *activation pattern* of an input lists, for
 every hidden unit, whether it is active. On the set of inputs that share one
 pattern the network is a single affine map, and that set is convex; we call it
@@ -27,10 +27,14 @@ networks with random weights the two agree.
 
 from __future__ import annotations
 
+from itertools import islice
+from typing import NamedTuple
+
 import numpy as np
 
-from ._inputs import as_real_array
+from ._inputs import count_parameter, finite_array, samples
 from .activations import ACTIVATIONS
+from .nn import hidden_layers
 from .registry import Activation
 
 __all__ = [
@@ -40,8 +44,6 @@ __all__ = [
     "region_map_2d",
 ]
 
-# The activations whose only kink is at z = 0.
-PIECEWISE_LINEAR = ("relu", "leaky_relu")
 # Boundaries closer than this (in t, on a segment of length 1) are one boundary.
 _MERGE = 1e-12
 
@@ -53,25 +55,19 @@ def _network(net, activation=None):
             raise TypeError("activation= is read from the MLP; pass it only with "
                             "a (weights, biases) pair")
         weights, biases, record = net.weights, net.biases, net.activation
-        if getattr(net, "learnable", None):
-            raise ValueError("networks with a learnable activation parameter (PReLU) "
-                             "are not supported; use relu or leaky_relu")
+        learnable = getattr(net, "learnable", None) or None  # PReLU's slopes, per layer
     elif isinstance(net, tuple | list) and len(net) == 2:
         weights, biases = net
-        record = "relu" if activation is None else activation
+        record = ACTIVATIONS.resolve("relu" if activation is None else activation)
+        learnable = None
     else:
         raise TypeError("net must be an MLP or a (weights, biases) pair of lists, "
                         f"got {type(net).__name__}")
-    if isinstance(record, str):
-        if record not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {record!r}; supported: "
-                             f"{', '.join(PIECEWISE_LINEAR)}")
-        record = ACTIVATIONS[record]
-    if not isinstance(record, Activation):
-        raise TypeError(f"activation must be a name or an Activation, got {record!r}")
-    if record.name not in PIECEWISE_LINEAR:
+    if not record.piecewise_linear:
+        kinked = ", ".join(r.name for r in ACTIVATIONS.values() if r.piecewise_linear)
         raise ValueError(f"regions are defined for piecewise-linear activations with one "
-                         f"kink at 0 ({', '.join(PIECEWISE_LINEAR)}), got {record.name!r}")
+                         f"kink at 0 (records with piecewise_linear=True: {kinked}), "
+                         f"got {record.name!r}")
     if isinstance(weights, np.ndarray) or isinstance(biases, np.ndarray) \
             or not isinstance(weights, list | tuple) or not isinstance(biases, list | tuple):
         raise TypeError("weights and biases must be lists of arrays, one per layer")
@@ -80,36 +76,27 @@ def _network(net, activation=None):
                          f"hidden layer; got {len(weights)} and {len(biases)}")
     Ws, bs = [], []
     for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
-        W = as_real_array(W, f"weights[{i}]").astype(np.float64, copy=False)
-        b = as_real_array(b, f"biases[{i}]").astype(np.float64, copy=False)
+        W, b = finite_array(W, f"weights[{i}]"), finite_array(b, f"biases[{i}]")
         fan_in = Ws[-1].shape[1] if Ws else None
         if W.ndim != 2 or (fan_in is not None and W.shape[0] != fan_in):
             raise ValueError(f"weights[{i}] has shape {W.shape}, expected ({fan_in}, k)")
         if b.shape != (W.shape[1],):
             raise ValueError(f"biases[{i}] has shape {b.shape}, expected ({W.shape[1]},)")
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ValueError(f"weights[{i}] and biases[{i}] must be finite")
         Ws.append(W)
         bs.append(b)
-    return Ws, bs, record
+    return Ws, bs, _Layers(record, learnable)
+
+
+class _Layers(NamedTuple):
+    """The activation of a network's hidden layers, and its learnable values (or None)."""
+
+    record: Activation
+    learnable: list | None
 
 
 def _hidden_preactivations(Ws, bs, act, X):
-    """Pre-activations of every hidden layer (the output layer has no kink)."""
-    zs, a = [], X
-    for W, b in zip(Ws[:-1], bs[:-1], strict=True):
-        zs.append(a @ W + b)
-        a = act(zs[-1])
-    return zs
-
-
-def _points(X, d, name="X"):
-    X = as_real_array(X, name).astype(np.float64, copy=False)
-    if X.ndim != 2 or X.shape[1] != d or X.shape[0] == 0:
-        raise ValueError(f"{name} has shape {X.shape}, expected (n, {d}) with n >= 1")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} must be finite, found NaN or inf")
-    return X
+    """Pre-activations of every hidden layer, lazily (the output layer has no kink)."""
+    return (z for z, _ in hidden_layers(X, Ws[:-1], bs[:-1], act.record, act.learnable))
 
 
 def activation_patterns(net, X, *, activation=None) -> np.ndarray:
@@ -117,8 +104,9 @@ def activation_patterns(net, X, *, activation=None) -> np.ndarray:
 
     Entry ``[i, j]`` is ``z > 0`` for hidden unit ``j`` (layers in order) on sample
     ``i``; ``z == 0`` counts as off, like ReLU'(0) = 0. ``net`` is an MLP with a
-    ReLU or Leaky ReLU activation, or a ``(weights, biases)`` pair with
-    ``activation`` a name or record (default ``"relu"``).
+    piecewise-linear activation (ReLU, Leaky ReLU, PReLU with its learned slopes), or
+    a ``(weights, biases)`` pair with ``activation`` a name or record (default
+    ``"relu"``).
 
     >>> import numpy as np
     >>> from rectifiers import MLP
@@ -128,19 +116,17 @@ def activation_patterns(net, X, *, activation=None) -> np.ndarray:
     [[0, 1], [0, 0], [1, 0]]
     """
     Ws, bs, act = _network(net, activation)
-    X = _points(X, Ws[0].shape[0])
+    X = samples(X, Ws[0].shape[0])
     return np.concatenate([z > 0 for z in _hidden_preactivations(Ws, bs, act, X)], axis=1)
 
 
 def _endpoint(point, d, name):
     """A point of the input space as a float64 vector; a number is a point in 1-D."""
-    given = as_real_array(point, name).astype(np.float64, copy=False)
+    given = finite_array(point, name)
     p = given.reshape(-1) if given.ndim == 0 else given
     if p.shape != (d,):
         raise ValueError(f"{name} must be a point of the input space, shape ({d},), "
                          f"got shape {given.shape}")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} must be finite, got {p}")
     return p
 
 
@@ -181,7 +167,7 @@ def region_boundaries_1d(net, start, end, *, activation=None) -> np.ndarray:
     ts = np.array([0.0, 1.0])
     for layer in range(len(Ws) - 1):
         X = p + ts[:, None] * (q - p)
-        z = _hidden_preactivations(Ws[:layer + 2], bs[:layer + 2], act, X)[layer]
+        z = next(islice(_hidden_preactivations(Ws, bs, act, X), layer, None))
         z0, z1 = z[:-1], z[1:]      # values at both ends of each interval
         cross = (z0 * z1) < 0       # a strict change of sign inside
         k, _ = np.nonzero(cross)
@@ -232,14 +218,11 @@ def region_map_2d(net, xlim, ylim, resolution=200, *, activation=None):
     if Ws[0].shape[0] != 2:
         raise ValueError(f"region_map_2d needs a network with 2 inputs, "
                          f"this one has {Ws[0].shape[0]}")
-    if isinstance(resolution, bool) or not isinstance(resolution, int | np.integer):
-        raise TypeError(f"resolution must be an int, got {type(resolution).__name__}")
-    if resolution < 2:
-        raise ValueError(f"resolution must be >= 2, got {resolution}")
+    resolution = count_parameter(resolution, "resolution", minimum=2)
     axes = []
     for name, lim in (("xlim", xlim), ("ylim", ylim)):
-        lim = as_real_array(lim, name).astype(np.float64, copy=False)
-        if lim.shape != (2,) or not np.all(np.isfinite(lim)) or not lim[0] < lim[1]:
+        lim = finite_array(lim, name)
+        if lim.shape != (2,) or not lim[0] < lim[1]:
             raise ValueError(f"{name} must be (low, high) with finite low < high, got {lim}")
         axes.append(np.linspace(lim[0], lim[1], int(resolution)))
     gx, gy = np.meshgrid(*axes)

@@ -95,7 +95,10 @@ class Activation:
     ``derivative`` with ``params``; ``act.function`` is the plain function.
     ``with_params(**changes)`` returns a new record, e.g. a Leaky ReLU with another
     slope. ``learnable`` describes a parameter the network learns (PReLU's slope),
-    else ``None``. ``reference`` is the bibliography key of the primary source.
+    else ``None``. ``piecewise_linear`` is true for a function that is linear on each
+    side of 0 and nowhere else kinked (ReLU, Leaky ReLU, PReLU): a network of it is one
+    affine map on each activation region, which :mod:`rectifiers.regions` counts.
+    ``reference`` is the bibliography key of the primary source (``book/references.bib``).
     """
 
     name: str
@@ -104,6 +107,7 @@ class Activation:
     params: Mapping[str, float] = field(default_factory=dict)
     learnable: Learnable | None = None
     reference: str = ""
+    piecewise_linear: bool = False
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
@@ -111,6 +115,8 @@ class Activation:
         for role in ("function", "derivative"):
             if not callable(getattr(self, role)):
                 raise TypeError(f"{role} of activation {self.name!r} must be callable")
+        if not isinstance(self.piecewise_linear, bool):
+            raise TypeError(f"piecewise_linear must be a bool, got {self.piecewise_linear!r}")
         if not isinstance(self.params, Mapping):
             raise TypeError(f"params must be a mapping, got {type(self.params).__name__}")
         params = _Params(self.params)
@@ -161,6 +167,27 @@ class Registry(Mapping):
 
     def __len__(self):
         return len(self._records)
+
+    def resolve(self, activation) -> Activation:
+        """The record named ``activation``, or ``activation`` itself if it is a record.
+
+        Everything that takes an activation (``MLP``, the regions) asks this, so a name
+        and a record are accepted alike. An unknown name raises ``ValueError`` listing
+        the known ones; anything else ``TypeError``.
+
+        >>> from rectifiers import ACTIVATIONS
+        >>> ACTIVATIONS.resolve("relu") is ACTIVATIONS["relu"]
+        True
+        """
+        if isinstance(activation, Activation):
+            return activation
+        if isinstance(activation, str):
+            if activation in self._records:
+                return self._records[activation]
+            known = ", ".join(self._records)
+            raise ValueError(f"unknown activation {activation!r}; known: {known}")
+        raise TypeError("activation must be a name in rectifiers.ACTIVATIONS or an "
+                        f"Activation, got {type(activation).__name__}")
 
     def __repr__(self):
         return f"Registry({list(self._records)})"

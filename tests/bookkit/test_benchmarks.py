@@ -199,11 +199,17 @@ def test_machine_names_numpy():
 
 
 @pytest.mark.parametrize("kind", ["ordinary", "streaming"])
+def test_relu_with_stores_refuses_where_there_is_no_streaming_loop(kind):
+    if streaming_available():
+        pytest.skip("this machine has the streaming loop")
+    with pytest.raises(RuntimeError, match="no streaming loop"):
+        relu_with_stores(kind)
+
+
+@pytest.mark.parametrize("kind", ["ordinary", "streaming"])
 def test_relu_with_stores_computes_relu_and_restores_the_threshold(kind):
     if not streaming_available():
-        with pytest.raises(RuntimeError, match="no streaming loop"):
-            relu_with_stores(kind)
-        return
+        pytest.skip("relu has no streaming loop here (compiled, x86-64 with AVX2 only)")
     from rectifiers import _relu
 
     x = np.array([-np.inf, -1.5, -0.0, 0.0, 2.0, np.inf, np.nan] * 9, np.float32)

@@ -16,25 +16,23 @@ Deliberate differences (documented in the docstrings, tested below):
   for the tanh form, both in the derivative); our ``erfc`` (``sigmoid``) forms do not.
 - at ±inf, gelu, silu and their gradients give the limits where PyTorch gives NaN.
 - derivatives of piecewise functions at NaN are NaN here; PyTorch picks the ``x <= 0`` branch.
+
+The last two sections check the PyTorch rows of two tables of the book against PyTorch:
+chapter 5's Leaky ReLU defaults, and the gradients chapter's ReLU'(0) by expression.
 """
 
 from __future__ import annotations
 
 import inspect
 import math
-import os
 
 import numpy as np
 import pytest
+from helpers import all_finite_float16, import_torch
 
 import rectifiers as r
 
-if os.environ.get("RECTIFIERS_TORCH_REQUIRED") == "1":
-    import torch  # CI (.ci/run) installs it: a missing torch must fail there, not skip
-else:
-    torch = pytest.importorskip(
-        "torch", reason="PyTorch is optional: install the CPU build with `make torch`"
-    )
+torch = import_torch()
 F = torch.nn.functional
 
 RTOL, ATOL = 1e-12, 1e-14
@@ -109,8 +107,7 @@ def test_values_and_derivatives_match_torch_on_finite_inputs(act):
 
 @each_record
 def test_float16_values_match_torch_on_every_finite_float16(act):
-    every = np.arange(2**16, dtype=np.uint16).view(np.float16)
-    x = every[np.isfinite(every)]
+    x = all_finite_float16()
     theirs = torch_function(act)(torch.from_numpy(x.copy())).numpy()
     # PyTorch's half-precision tolerance; both compute in float32 and round once.
     np.testing.assert_allclose(act(x).astype(np.float64), theirs.astype(np.float64),
@@ -219,3 +216,80 @@ def test_defaults_match_torch():
     assert default(r.gelu, "approximate") == torch.nn.GELU().approximate == "none"
     softplus = torch.nn.Softplus()
     assert (softplus.beta, softplus.threshold) == (1.0, 20.0)  # the threshold we do not copy
+
+
+# --- chapter 5's table of Leaky ReLU defaults: PyTorch's rows, as declared and as computed ----
+# (the table is tbl-leaky-defaults in book/05_leaky_relu.ipynb; the other rows cite docs)
+
+BOOK_SLOPE = inspect.signature(r.leaky_relu).parameters["negative_slope"].default
+
+
+def test_torch_leakyrelu_module_default_slope_is_the_books():
+    assert torch.nn.LeakyReLU().negative_slope == BOOK_SLOPE == 0.01
+
+
+def test_torch_functional_leaky_relu_default_slope_is_the_books():
+    default = inspect.signature(F.leaky_relu).parameters["negative_slope"].default
+    assert default == BOOK_SLOPE
+
+
+def test_torch_default_leaky_relu_computes_slope_times_x_on_the_left():
+    x = torch.tensor([-3.0, -1.0, 2.0], dtype=torch.float64)
+    expected = [r.leaky_relu(v) for v in x.tolist()]
+    assert F.leaky_relu(x).tolist() == expected
+    assert torch.nn.LeakyReLU()(x).tolist() == expected
+
+
+@pytest.mark.parametrize("zero", [0.0, -0.0])
+def test_torch_leaky_relu_derivative_at_zero_is_the_left_slope(zero):
+    t = torch.tensor(zero, dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(F.leaky_relu(t), t)
+    assert g.item() == r.leaky_relu_grad(zero) == BOOK_SLOPE
+
+
+def test_torch_prelu_initial_slope_is_one_shared_quarter():
+    prelu = torch.nn.PReLU()
+    assert prelu.num_parameters == 1  # one slope shared by all channels by default
+    assert prelu.weight.tolist() == [0.25]
+    assert r.ACTIVATIONS["prelu"].learnable.init == 0.25
+
+
+# --- the chapter on gradients: ReLU'(0) under PyTorch's autograd, ReLU written four ways ------
+
+POINTS = [-1.5, -1e-300, -0.0, 0.0, 1e-300, 2.0]
+
+
+def autograd_slope(expression, x: float) -> float:
+    """d expression / dx at ``x``, by PyTorch's autograd in float64."""
+    t = torch.tensor([x], dtype=torch.float64, requires_grad=True)
+    expression(t).sum().backward()
+    return float(t.grad.item())
+
+
+EXPRESSIONS = {
+    # id: (expression, the value the chapter's table states at 0)
+    "torch.relu": (torch.relu, 0.0),
+    "torch.nn.functional.relu": (torch.nn.functional.relu, 0.0),
+    "torch.maximum(x, zeros)": (lambda t: torch.maximum(t, torch.zeros_like(t)), 0.5),
+    "torch.clamp(x, min=0)": (lambda t: torch.clamp(t, min=0), 1.0),
+}
+
+
+@pytest.mark.parametrize("name", EXPRESSIONS)
+@pytest.mark.parametrize("zero", [0.0, -0.0], ids=["+0", "-0"])
+def test_gradient_at_zero_is_the_one_in_the_chapters_table(name, zero):
+    expression, stated = EXPRESSIONS[name]
+    assert autograd_slope(expression, zero) == stated
+
+
+@pytest.mark.parametrize("name", EXPRESSIONS)
+def test_every_expression_has_relus_slope_away_from_zero(name):
+    expression, _ = EXPRESSIONS[name]
+    away = [x for x in POINTS if x != 0.0]
+    got = [autograd_slope(expression, x) for x in away]
+    assert got == [r.relu_grad(x) for x in away]
+
+
+def test_torch_relu_agrees_with_relu_grad_at_every_point_including_zero():
+    got = np.array([autograd_slope(torch.relu, x) for x in POINTS])
+    np.testing.assert_array_equal(got, r.relu_grad(np.array(POINTS)))

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import Tensor
 
 from rectifiers import born_dead_exact, born_dead_rate, dead_fraction, dead_units
 
@@ -39,14 +40,10 @@ def test_dead_units_one_alive_sample_keeps_a_unit_alive():
 
 
 def test_dead_units_accepts_lists_integers_float32_and_array_protocol():
-    class Captured:  # stands in for a framework tensor that converts via __array__
-        def __array__(self, dtype=None, copy=None):
-            return np.array([[-1.0, 2.0], [-3.0, -4.0]], dtype=np.float32)
-
     expected = [True, False]
     assert dead_units([[-1, 2], [-3, -4]]).tolist() == expected
     assert dead_units(np.array([[-1, 2], [-3, -4]], dtype=np.float32)).tolist() == expected
-    assert dead_units(Captured()).tolist() == expected
+    assert dead_units(Tensor([[-1.0, 2.0], [-3.0, -4.0]], np.float32)).tolist() == expected
 
 
 def test_dead_units_returns_boolean_mask_of_unit_count():

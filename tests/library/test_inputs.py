@@ -13,25 +13,28 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from helpers import Tensor
 
-from rectifiers import ACTIVATIONS, MLP, check_grad, dead_units, numerical_derivative
-from rectifiers._inputs import ACCEPTED
+from rectifiers import (
+    ACTIVATIONS,
+    MLP,
+    born_dead_exact,
+    born_dead_rate,
+    check_grad,
+    count_parameter,
+    dead_units,
+    numerical_derivative,
+    real_parameter,
+    region_map_2d,
+    set_streaming_threshold,
+)
+from rectifiers._inputs import ACCEPTED, samples
 
 FUNCTIONS = [(f"{act.name}{suffix}", f) for act in ACTIVATIONS.values()
              for suffix, f in (("", act), ("_grad", act.derivative))]
 each_function = pytest.mark.parametrize("f", [f for _, f in FUNCTIONS],
                                         ids=[name for name, _ in FUNCTIONS])
 X = np.array([-2.5, -1.0, -0.0, 0.0, 0.5, 3.0])
-
-
-class Tensor:
-    """Stands in for a framework tensor: converts to NumPy through ``__array__``."""
-
-    def __init__(self, values):
-        self.values = values
-
-    def __array__(self, dtype=None, copy=None):
-        return np.asarray(self.values, dtype=dtype)
 
 
 # Each kind of input ACCEPTED names, with an example of it equal to float64 [1.5, -2.0, 0.0].
@@ -226,3 +229,58 @@ def test_scalar_parameters_refuse_arrays_and_say_so(act_name, param):
 def test_other_scalar_parameters_refuse_arrays_and_say_so(call, param):
     with pytest.raises(TypeError, match=f"{param} must be a real scalar .*not an array"):
         call(np.array([0.1]))
+
+
+# --- one validator per kind of argument, shared by every public function ---------------------
+
+NET_2D = MLP([2, 3, 1], seed=0)
+INTEGER_ARGUMENTS = {  # name -> (call with the value, smallest accepted value)
+    "width": (lambda v: born_dead_exact(v, 1), 1),
+    "trials": (lambda v: born_dead_rate(1, 1, trials=v), 1),
+    "resolution": (lambda v: region_map_2d(NET_2D, (0, 1), (0, 1), resolution=v), 2),
+    "epochs": (lambda v: MLP([1, 2, 1]).fit([[0.0]], [[0.0]], epochs=v, lr=0.1), 0),
+    "nbytes": (set_streaming_threshold, 0),
+}
+
+
+@pytest.mark.parametrize("name", INTEGER_ARGUMENTS)
+@pytest.mark.parametrize("bad", [True, 2.0, "3", None, 1 + 0j, np.array([3])])
+def test_every_integer_argument_refuses_what_is_not_an_int_naming_itself(name, bad):
+    call, _ = INTEGER_ARGUMENTS[name]
+    with pytest.raises(TypeError, match=f"{name} must be an int"):
+        call(bad)
+
+
+@pytest.mark.parametrize("name", INTEGER_ARGUMENTS)
+def test_every_integer_argument_refuses_values_below_its_minimum(name):
+    call, minimum = INTEGER_ARGUMENTS[name]
+    with pytest.raises(ValueError, match=f"{name} must be an int >= {minimum}"):
+        call(minimum - 1)
+
+
+def test_count_parameter_gives_a_python_int_for_numpy_ints():
+    assert type(count_parameter(np.int8(3), "n")) is int
+
+
+@pytest.mark.parametrize("bad", [0.0, -1e-3, np.float32(-2.0)])
+def test_a_positive_real_parameter_refuses_zero_and_negatives(bad):
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        real_parameter(bad, "lr", positive=True)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        MLP([1, 2, 1]).fit([[0.0]], [[0.0]], epochs=1, lr=bad)
+
+
+@pytest.mark.parametrize(("X", "message"), [
+    (np.ones((0, 2)), r"expected \(n, 2\) with n >= 1"),
+    (np.ones((3, 3)), r"expected \(n, 2\) with n >= 1"),
+    (np.ones(2), r"expected \(n, 2\) with n >= 1"),
+    ([[1.0, np.nan]], r"of shape \(n, 2\) must be finite"),
+    ([[1.0, -np.inf]], r"of shape \(n, 2\) must be finite"),
+])
+def test_samples_refuse_other_shapes_empty_batches_and_non_finite_values(X, message):
+    with pytest.raises(ValueError, match=message):
+        samples(X, 2)
+
+
+def test_samples_are_float64():
+    assert samples([[1, 2]], 2).dtype == np.float64

@@ -11,6 +11,7 @@ import pytest
 from rectifiers import (
     ACTIVATIONS,
     MLP,
+    Activation,
     activation_patterns,
     count_regions_1d,
     region_boundaries_1d,
@@ -48,6 +49,7 @@ SMALL_NETS = [
     ([3, 6, 4, 1], "relu"),
     ([1, 4, 4, 1], "leaky_relu"),
     ([2, 5, 5, 1], ACTIVATIONS["leaky_relu"].with_params(negative_slope=0.3)),
+    ([1, 4, 4, 1], "prelu"),
 ]
 
 
@@ -190,10 +192,31 @@ def test_activation_patterns_count_zero_as_off():
 NET = MLP([2, 3, 1], seed=0)
 
 
-@pytest.mark.parametrize("activation", ["gelu", "softplus", "prelu", "tanh"])
-def test_refuses_activations_that_are_not_relu_or_leaky_relu(activation):
-    with pytest.raises(ValueError, match="relu"):
+@pytest.mark.parametrize("activation", [act for act in ACTIVATIONS.values()
+                                        if not act.piecewise_linear], ids=str)
+def test_refuses_activations_that_are_not_piecewise_linear(activation):
+    with pytest.raises(ValueError, match="piecewise_linear=True: relu, leaky_relu, prelu"):
         count_regions_1d(MLP([1, 3, 1], activation=activation), -1.0, 1.0)
+
+
+def test_a_record_marked_piecewise_linear_is_accepted_by_the_regions():
+    absolute = Activation("abs", lambda x, out=None: np.abs(x),
+                          lambda x, out=None: np.sign(x), piecewise_linear=True)
+    net = MLP([1, 2, 1], activation=absolute, seed=0)
+    net.biases[0][:] = [0.5, -0.5]
+    net.weights[0][:] = [[1.0, 1.0]]
+    assert count_regions_1d(net, -1.0, 1.0) == 3
+
+
+def test_a_prelu_networks_regions_use_each_units_learned_slope():
+    net = random_net([1, 3, 3, 1], seed=4, activation="prelu")
+    net.learnable[0][:] = [-2.0, 0.5, 3.0]  # negative and steep slopes move the layer-2 kinks
+    X = np.linspace(-3.0, 3.0, 601)[:, None]
+    z1 = X @ net.weights[0] + net.biases[0]
+    a1 = np.where(z1 > 0, z1, net.learnable[0] * z1)
+    z2 = a1 @ net.weights[1] + net.biases[1]
+    expected = np.concatenate([z1 > 0, z2 > 0], axis=1)
+    np.testing.assert_array_equal(activation_patterns(net, X), expected)
 
 
 @pytest.mark.parametrize("bad", ["net", None, 3.0, np.zeros((2, 2))])

@@ -22,9 +22,13 @@ in ``tests/test_inputs.py``. A record defined here, outside the package (Mish), 
 from __future__ import annotations
 
 import math
+import re
+from operator import attrgetter
+from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import all_finite_float16
 
 from rectifiers import ACTIVATIONS, MLP, Activation, check_grad, numerical_derivative
 from rectifiers.registry import Registry
@@ -183,13 +187,6 @@ def test_learnable_parameter_gradient_matches_central_differences(act):
 # --- float16: computed in float32, rounded once ----------------------------------------------
 
 
-def all_finite_float16() -> np.ndarray:
-    every = np.arange(2**16, dtype=np.uint16).view(np.float16)
-    finite = every[np.isfinite(every)]
-    assert finite.size == 63_488
-    return finite
-
-
 FLOAT16 = all_finite_float16()
 
 
@@ -220,7 +217,7 @@ def test_network_gradients_match_central_differences(act):
     X, y = toy_problem(n=16)
     net = MLP([2, 6, 5, 1], activation=act, seed=3)
     _, grads = net.loss_and_grads(X, y)
-    flat = [*grads.weights, *grads.biases, *grads.learnable]
+    flat = grads.flatten()
     assert len(flat) == len(net.parameters())
     for param, grad in zip(net.parameters(), flat, strict=True):
         result = check_grad(lambda _: net.loss(X, y), grad, param)
@@ -239,3 +236,38 @@ def test_training_lowers_the_loss(act):
 def test_a_record_from_outside_the_package_is_not_registered_by_using_it():
     MLP([2, 3, 1], activation=MISH)
     assert "mish" not in ACTIVATIONS
+
+
+# --- the registry resolves names and records for everything that takes an activation ------
+
+
+def test_resolve_gives_the_record_of_a_name_and_a_record_itself():
+    leaky = ACTIVATIONS["leaky_relu"].with_params(negative_slope=0.2)
+    assert ACTIVATIONS.resolve("relu") is ACTIVATIONS["relu"]
+    assert ACTIVATIONS.resolve(leaky) is leaky
+
+
+def test_resolve_refuses_unknown_names_and_what_is_not_a_name_or_record():
+    with pytest.raises(ValueError, match="unknown activation 'tanhh'; known: relu, "):
+        ACTIVATIONS.resolve("tanhh")
+    for bad in (None, 3, ACTIVATIONS["relu"].function, b"relu"):
+        with pytest.raises(TypeError, match="a name in rectifiers.ACTIVATIONS or an Activation"):
+            ACTIVATIONS.resolve(bad)
+
+
+def test_only_the_rectifiers_are_marked_piecewise_linear():
+    marked = [act.name for act in ACTIVATIONS.values() if act.piecewise_linear]
+    assert marked == ["relu", "leaky_relu", "prelu"]
+    with pytest.raises(TypeError, match="piecewise_linear must be a bool"):
+        Activation("f", abs, abs, piecewise_linear="yes")
+
+
+BIBLIOGRAPHY = Path(__file__).resolve().parents[1] / "book" / "references.bib"
+
+
+@pytest.mark.parametrize("act", ACTIVATIONS.values(), ids=attrgetter("name"))
+def test_every_record_cites_an_entry_of_the_books_bibliography(act):
+    if not BIBLIOGRAPHY.exists():
+        pytest.skip("the book's references.bib is not beside the library")
+    keys = re.findall(r"^@\w+\{([^,\s]+),", BIBLIOGRAPHY.read_text(), flags=re.M)
+    assert act.reference in keys
