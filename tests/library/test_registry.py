@@ -262,7 +262,7 @@ def test_only_the_rectifiers_are_marked_piecewise_linear():
         Activation("f", abs, abs, piecewise_linear="yes")
 
 
-BIBLIOGRAPHY = Path(__file__).resolve().parents[1] / "book" / "references.bib"
+BIBLIOGRAPHY = Path(__file__).resolve().parents[2] / "book" / "references.bib"
 
 
 @pytest.mark.parametrize("act", ACTIVATIONS.values(), ids=attrgetter("name"))
