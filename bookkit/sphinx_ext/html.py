@@ -32,6 +32,13 @@
 
 6. The book's stylesheet ``_static/rectified.css`` (dark-mode code cells,
    contrast).
+
+7. A tap or a click on a figure opens its PNG at full resolution (twice the
+   size it is shown at): Sphinx links an image to its file only when the
+   image has a width or a scale (``html_scaled_image_link``), which a glued
+   figure has from its retina metadata and an inline one may not. Every image
+   of a figure or a cell output that is not in a link yet gets one; the
+   image's alt text names the link.
 """
 
 from __future__ import annotations
@@ -86,6 +93,34 @@ def _no_launch_buttons(app, pagename, templatename, context, doctree):
     ]
 
 
+def _link_figures_to_their_files(app, doctree, docname) -> None:
+    if app.builder.format != "html":
+        return
+    from docutils import nodes
+    from sphinx.util.osutil import relative_uri
+
+    images = relative_uri(app.builder.get_target_uri(docname), "_images")
+    for image in list(doctree.findall(nodes.image)):
+        if isinstance(image.parent, nodes.reference):
+            continue
+        in_output = any("cell_output" in getattr(a, "get", lambda *_: [])("classes", [])
+                        for a in _ancestors(image))
+        if not (isinstance(image.parent, nodes.figure) or in_output):
+            continue
+        uri = image["uri"]
+        known = app.env.images.get(uri)
+        reference = nodes.reference("", "", internal=True, classes=["image-reference"],
+                                    refuri=f"{images}/{known[1]}" if known else uri)
+        image.replace_self(reference)
+        reference.append(image)
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def setup(app):
     # the References page (bookkit/sphinx_ext/bib.py)
     app.setup_extension("bookkit.sphinx_ext.bib")
@@ -94,6 +129,9 @@ def setup(app):
     app.connect("builder-inited", _one_name_for_inline_scripts, priority=0)
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _bibliography_list_items)
+    # Before Sphinx's own image links (post_process_images, after this event): an image it
+    # links already is skipped here, and one linked here is skipped there.
+    app.connect("doctree-resolved", _link_figures_to_their_files)
     # After the book theme has added its buttons (its handlers run at priority
     # 501).
     app.connect("html-page-context", _no_launch_buttons, priority=600)

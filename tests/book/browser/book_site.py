@@ -21,6 +21,8 @@ from bookkit.settings import toc_files
 REQUIRED = settings.env("RECTIFIERS_BROWSER_REQUIRED") == "1"
 SCREENSHOTS = settings.env("RECTIFIERS_SCREENSHOTS") == "1"
 WORKERS = settings.BROWSER_WORKERS
+HTML_DIR = settings.HTML_DIR
+SCREENSHOT_DIR = settings.SCREENSHOT_DIR
 
 
 def unavailable(reason: str):

@@ -87,14 +87,27 @@ DISPLAY_MATH = r"""() => {
   });
 }"""
 
-# Code input blocks (notebook cell input and code listings, not outputs) and their widths.
-CODE_INPUT = r"""() => {
-  const sel = 'article .cell_input pre, article div[class*="highlight-"]:not(.output) pre';
-  return Array.from(document.querySelectorAll(sel))
-    .filter(pre => !pre.closest('.cell_output, .output'))
-    .map(pre => ({scroll: pre.scrollWidth, client: pre.clientWidth,
-                  first: pre.textContent.split('\n').sort((a, b) => b.length - a.length)[0]
-                            .slice(0, 90)}));
+# Code blocks, input and output (notebook cells and code listings): whether each scrolls
+# sideways, in whole px as the browser lays it out (scrollWidth against clientWidth, no
+# tolerance). Closed solution dropdowns and <details> are opened for the measurement and closed
+# again: hidden, a block measures 0 px of text in 0 px, and those inside a dropdown (an
+# admonition, 67 px narrower than the text column) are the ones most likely to scroll.
+CODE_BLOCKS = r"""() => {
+  const sel = 'article .cell_input pre, article .cell_output pre, '
+            + 'article div[class*="highlight-"] pre';
+  const closed = Array.from(document.querySelectorAll('article details:not([open])'));
+  const hidden = Array.from(document.querySelectorAll('article .toggle-hidden'));
+  closed.forEach(d => { d.open = true; });
+  hidden.forEach(el => el.classList.remove('toggle-hidden'));
+  try {
+    return Array.from(new Set(document.querySelectorAll(sel))).map(pre => ({
+      output: !!pre.closest('.cell_output, .output'), scroll: pre.scrollWidth,
+      client: pre.clientWidth, shown: pre.getClientRects().length > 0,
+      first: pre.textContent.split('\n').sort((a, b) => b.length - a.length)[0].slice(0, 90)}));
+  } finally {
+    hidden.forEach(el => el.classList.add('toggle-hidden'));
+    closed.forEach(d => { d.open = false; });
+  }
 }"""
 
 # Content figures: natural and displayed size, alt text.
@@ -111,6 +124,52 @@ FIGURES = r"""async () => {
             shown: r.width, alt: img.getAttribute('alt')};
   });
 }"""
+
+# The smallest text of every raster figure, in CSS px as shown: the PNG's own text chunks
+# (bookkit.plotting.figure_png writes min_font_pt and dpi) give its smallest text in image
+# pixels, font_pt * dpi / 72; the displayed width over the PNG's width scales that to the page.
+FIGURE_TEXT = r"""async () => {
+  const imgs = Array.from(document.querySelectorAll('article img'))
+    .filter(img => /\.png$/i.test(new URL(img.currentSrc || img.src, location.href).pathname));
+  imgs.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(imgs.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener('load', done); img.addEventListener('error', done);
+    setTimeout(done, 15000);
+  })));
+  const latin1 = bytes => String.fromCharCode(...bytes);
+  // The tEXt chunks of a PNG (keyword NUL text), up to its first image data.
+  const pngText = buffer => {
+    const view = new DataView(buffer), bytes = new Uint8Array(buffer), text = {};
+    if (bytes.length < 8 || latin1(bytes.subarray(1, 4)) !== 'PNG') return null;
+    for (let at = 8; at + 8 <= bytes.length;) {
+      const length = view.getUint32(at), type = latin1(bytes.subarray(at + 4, at + 8));
+      if (type === 'IDAT' || type === 'IEND') break;
+      if (type === 'tEXt') {
+        const data = bytes.subarray(at + 8, at + 8 + length), nul = data.indexOf(0);
+        text[latin1(data.subarray(0, nul))] = latin1(data.subarray(nul + 1));
+      }
+      at += 12 + length;
+    }
+    return text;
+  };
+  return Promise.all(imgs.map(async img => {
+    const src = img.currentSrc || img.src;
+    let text = null;
+    try { text = pngText(await (await fetch(src)).arrayBuffer()); } catch (e) { text = null; }
+    return {src: src.split('/').pop(), natural: img.naturalWidth,
+            shown: img.getBoundingClientRect().width,
+            pt: text && text.min_font_pt !== undefined ? Number(text.min_font_pt) : null,
+            dpi: text && text.dpi !== undefined ? Number(text.dpi) : null};
+  }));
+}"""
+
+# Every content figure: the link around it, if any, and where that link goes.
+FIGURE_LINKS = r"""() => Array.from(document.querySelectorAll('article img')).map(img => {
+  const a = img.closest('a[href]');
+  return {src: (img.currentSrc || img.src), href: a ? a.href : null,
+          focusable: !!a && a.tabIndex >= 0 && getComputedStyle(a).visibility !== 'hidden',
+          name: a ? (a.getAttribute('aria-label') || img.getAttribute('alt') || '').trim() : ''};
+})"""
 
 # Search fields and buttons a reader can see (the search page's own form is its content).
 SEARCH_BOXES = r"""() => {
@@ -217,12 +276,16 @@ def math_clipped(page) -> list[str]:
 
 
 def code_scrolls(page) -> list[str]:
-    """No code input block needs horizontal scrolling (about 80 columns fit at 1280 px)."""
-    blocks = page.evaluate(CODE_INPUT)
-    if not blocks:
+    """No code block, input or output, scrolls sideways, not by a single pixel, in the text
+    or in a dropdown (80 columns of code fit the text column at 1280 px, 79 a dropdown)."""
+    blocks = page.evaluate(CODE_BLOCKS)
+    if not any(not b["output"] for b in blocks):
         return ["no code input block found (.cell_input pre or a highlighted listing)"]
-    return [f"code block scrolls ({b['scroll']} px of text in {b['client']} px): {b['first']!r}"
-            for b in blocks if b["scroll"] > b["client"] + 1]
+    return [f"{'output' if b['output'] else 'code'} block scrolls ({b['scroll']} px of text in "
+            f"{b['client']} px): {b['first']!r}"
+            for b in blocks if b["scroll"] > b["client"]] + [
+            f"code block not shown even with the dropdowns open: {b['first']!r}"
+            for b in blocks if not b["shown"]]
 
 
 def looks_like_a_file_name(alt: str) -> bool:
@@ -246,6 +309,51 @@ def figures(page) -> list[str]:
         elif not img["src"].lower().endswith(".svg") and img["natural"] < 2 * img["shown"] - 1:
             problems.append(f"{img['src']}: {img['natural']} px wide, shown at "
                             f"{img['shown']:.0f} px: below 2x resolution")
+    return problems
+
+
+MIN_FIGURE_TEXT_PX = 9.0
+
+
+def figure_text(page) -> list[str]:
+    """Every PNG figure's smallest text is at least 9 CSS px as shown at this width.
+
+    The figure says how small its text is (PNG text chunks ``min_font_pt`` and ``dpi``, written
+    by ``bookkit.plotting.figure_png``); a PNG without them cannot be measured and fails.
+    """
+    images = page.evaluate(FIGURE_TEXT)
+    if not images:
+        return ["no PNG figure (article img) found"]
+    problems = []
+    for img in images:
+        if img["natural"] == 0:
+            problems.append(f"{img['src']}: did not load")
+        elif not img["pt"] or not img["dpi"]:
+            problems.append(f"{img['src']}: no min_font_pt/dpi in its PNG text chunks: its "
+                            "text size cannot be measured (draw it with bookkit.plotting)")
+        else:
+            px = img["pt"] * img["dpi"] / 72 * img["shown"] / img["natural"]
+            if px < MIN_FIGURE_TEXT_PX:
+                problems.append(f"{img['src']}: smallest text {img['pt']:g} pt at {img['dpi']:g} "
+                                f"dpi, shown {img['shown']:.0f} of {img['natural']} px wide: "
+                                f"{px:.1f} CSS px, below {MIN_FIGURE_TEXT_PX:g}")
+    return problems
+
+
+def figure_links(page) -> list[str]:
+    """A tap or a click (or Enter) on every figure opens its image file at full resolution."""
+    figures = page.evaluate(FIGURE_LINKS)
+    if not figures:
+        return ["no figure (article img) found"]
+    problems = []
+    for fig in figures:
+        name = fig["src"].split("/").pop()
+        if fig["href"] is None:
+            problems.append(f"{name}: not inside a link to its image file")
+        elif fig["href"].split("#")[0] != fig["src"]:
+            problems.append(f"{name}: its link goes to {fig['href']}, not to the image file")
+        elif not fig["focusable"] or not fig["name"]:
+            problems.append(f"{name}: its link cannot be reached by keyboard or has no name")
     return problems
 
 

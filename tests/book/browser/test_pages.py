@@ -5,7 +5,8 @@ without console errors or failed requests, ask nothing of any other host, show e
 and have every formula typeset by the book's own MathJax. The same visit opens the page three
 times, as a reader would see it: 1280 px light, 1280 px dark and 390 px (a phone), runs the
 checks of ``checks.py`` on what is on the screen (raw markup, formulas that do not fit, code
-that scrolls, figures, search boxes, the navigation buttons, the bibliography, axe-core), and
+that scrolls, figures, their text size at both widths and their links, search boxes, the
+navigation buttons, the bibliography, axe-core), and
 saves a full-page screenshot of each to ``_build/screenshots`` (``<page>.png``,
 ``<page>.dark.png``, ``<page>.phone.png``): of every page with ``RECTIFIERS_SCREENSHOTS=1``
 (``make screenshots``), otherwise only where a check failed. The search page and the solution
@@ -170,6 +171,8 @@ CHECKS = {
     "math_wider_than_column": ("desktop", checks.math_wider_than_column, "display math"),
     "code_scrolls": ("desktop", checks.code_scrolls, "code"),
     "figures": ("desktop", checks.figures, "figures"),
+    "figure_text": ("desktop", checks.figure_text, "figures"),
+    "figure_links": ("desktop", checks.figure_links, "figures"),
     "search_boxes": ("desktop", checks.search_boxes, None),
     "bibliography_labels": ("desktop", checks.bibliography_labels, "bibliography"),
     "axe_light": ("desktop", checks.accessibility, None),
@@ -177,6 +180,7 @@ CHECKS = {
     "axe_dark": ("dark", checks.accessibility, None),
     "math_clipped_phone": ("phone", checks.math_clipped, "display math"),
     "search_boxes_phone": ("phone", checks.search_boxes, None),
+    "figure_text_phone": ("phone", checks.figure_text, "figures"),
     "phone_navigation": ("phone", checks.phone_navigation, None),
 }
 # What every chapter must have, so that a chapter cannot pass a check by lacking the content.
