@@ -1,7 +1,7 @@
 # Rectified: one venv, pinned by requirements.lock, everything else runs inside it.
 # Targets are .PHONY because `book/` and `tests/` are folders: without it `make book` would do nothing.
 .PHONY: book test notebooks lint unit nbval build-check hygiene bench lab test-browser clean distclean lock help \
-        student pdf torch venv offline-html screenshots numerics robustness
+        student pdf torch venv offline-html screenshots numerics robustness grade
 
 PYTHON ?= python3
 VENV   := .venv
@@ -42,6 +42,7 @@ help:
 	@echo "make screenshots   the page tests of test-browser, saving every page's screenshots"
 	@echo "make student   student edition without solutions: _build/student/{html,notebooks}"
 	@echo "make pdf       the whole book as one PDF: _build/pdf/rectified.pdf (Debian chromium)"
+	@echo "make grade SUBMISSIONS=dir  grade students' notebooks: _build/grades/{grades.csv,feedback/}"
 	@echo "make venv      create .venv from requirements.lock (every target does this first)"
 	@echo "make lock      re-pin requirements.lock from pyproject.toml"
 	@echo "make clean     remove _build and the tools' caches; make distclean also the venv"
@@ -168,6 +169,13 @@ student: $(STAMP) $(KERNEL_CONFIG)
 	$(PIPELINE).student
 	$(BIN)/python -m pytest tests/book/editions/test_student_edition.py -q -p no:randomly
 	@echo "Student edition: $(CURDIR)/_build/student/html/index.html and _build/student/notebooks/"
+
+# The exercises' checks on a folder of students' notebooks (one student per file or sub-folder),
+# each in its own kernel and folder, offline: see bookkit/grading/grade.py and book/instructors.md.
+# Without SUBMISSIONS it grades the student edition as distributed (every check: not attempted;
+# the default is settings.SUBMISSIONS_DEFAULT).
+grade: $(STAMP) $(KERNEL_CONFIG)
+	$(BIN)/python -m bookkit.grading.grade $(SUBMISSIONS)
 
 # Debian's chromium (apt-get install chromium) prints the single-page build; pdftotext and
 # pdfinfo (apt-get install poppler-utils) check the result.

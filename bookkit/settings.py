@@ -181,6 +181,25 @@ STUDENT_DIR = Path(env("RECTIFIERS_STUDENT_DIR", str(BUILD / "student")))
 PDF = Path(env("RECTIFIERS_PDF", str(BUILD / "pdf" / "rectified.pdf")))
 
 
+# --- Grading (`make grade`, bookkit/grading) ------------------------------------------------
+# Where `make grade` writes grades.csv and one feedback file per student.
+GRADES_DIR = BUILD / "grades"
+# What `make grade` grades when SUBMISSIONS is not given: the student edition as distributed
+# (every auto-graded exercise scores 0 there).
+SUBMISSIONS_DEFAULT = STUDENT_DIR / "notebooks"
+# Seconds one exercise may take, its answer cells and its check together; then its kernel is
+# killed, the exercise scores 0 and the next exercise runs in a fresh kernel.
+GRADE_EXERCISE_TIMEOUT = 20
+# Seconds a kernel may take to start and import the chapter's modules.
+GRADE_KERNEL_START_TIMEOUT = 60
+# Bytes of output one exercise may print before its kernel is stopped; and the largest file a
+# submission's code may write (RLIMIT_FSIZE in its kernel).
+GRADE_OUTPUT_LIMIT = 1_000_000
+GRADE_FILE_LIMIT = 50_000_000
+# Notebooks graded at once, each in its own kernel: one per core.
+GRADE_PARALLEL = PARALLEL
+
+
 def _make_include() -> str:
     """The Makefile's view of these settings: ``export`` lines that override the caller's."""
     return "".join(f"export {name} := {value}\n" for name, value in numerics_env().items())

@@ -8,6 +8,12 @@ Solutions are written in two ways in the chapters, and both are removed here:
   directive of a gated solution and leaves its content on the page, so the student HTML is
   built from these stripped notebooks (with ``hide_solutions`` on as well).
 
+After each exercise that has a check (``bookkit/grading/checks.py``) the student notebook gets
+two code cells: an answer cell that says what to define (and defines nothing), and a check cell
+that calls ``bookkit.grading.check`` and prints what passed, or "not attempted". Their
+``metadata.rectified`` says which exercise they belong to (``make grade`` reads it). The hidden
+set-up cell installs ``bookkit`` with its ``grading`` extra (otter-grader), which the checks use.
+
 Usage (``make student`` runs it, then the edition's tests):
 
     python -m bookkit.pipeline.student     # _build/student/{notebooks,html}
@@ -112,6 +118,32 @@ def strip_solutions(nb: nbformat.NotebookNode, name: str = "") -> tuple[
     return nb, blocks
 
 
+# The hidden set-up cell of every chapter installs bookkit; the student edition's needs the
+# checks' extra too.
+BOOKKIT_INSTALL = '"rectified-bookkit @ {BOOK}#subdirectory=bookkit"'
+BOOKKIT_INSTALL_GRADING = '"rectified-bookkit[grading] @ {BOOK}#subdirectory=bookkit"'
+
+
+def add_checks(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """After each exercise with a check: an answer cell and a check cell (in place)."""
+    from ..grading.checks import CHECKS
+    from ..grading.notebooks import META, answer_source, check_source, exercise_labels
+
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        if cell.cell_type == "code" and BOOKKIT_INSTALL in cell.source:
+            cell.source = cell.source.replace(BOOKKIT_INSTALL, BOOKKIT_INSTALL_GRADING)
+        for label in exercise_labels(cell):
+            if label in CHECKS:
+                cells.append(nbformat.v4.new_code_cell(
+                    answer_source(label), metadata={META: {"answer": label}}))
+                cells.append(nbformat.v4.new_code_cell(
+                    check_source(label), metadata={META: {"check": label}}))
+    nb.cells = cells
+    return nb
+
+
 def solution_blocks() -> list[SolutionBlock]:
     """Every solution of every chapter notebook."""
     blocks = []
@@ -127,6 +159,7 @@ def write_notebooks(out: Path) -> list[Path]:
     written = []
     for path in chapter_notebooks():
         nb, blocks = strip_solutions(nbformat.read(path, as_version=4), path.name)
+        add_checks(nb)
         target = out / path.name
         nbformat.write(nb, target)
         written.append(target)
