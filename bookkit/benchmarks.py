@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+import rectifiers
 from rectifiers import leaky_relu, relu, relu_grad
 
 __all__ = [
@@ -50,11 +51,7 @@ def list_comprehension(x, out):
 
 def streaming_available() -> bool:
     """True where relu's compiled loop was built and has a streaming version here."""
-    try:
-        from rectifiers import _relu
-    except ImportError:
-        return False
-    return bool(_relu.streaming)
+    return rectifiers.STREAMING
 
 
 def relu_with_stores(kind: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -69,16 +66,11 @@ def relu_with_stores(kind: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray
     if not streaming_available():
         raise RuntimeError("relu has no streaming loop here: it needs the compiled "
                            "rectifiers._relu on an x86-64 processor with AVX2")
-    from rectifiers import _relu
-
     threshold = 0 if kind == "streaming" else 2**62
 
     def run(x, out):
-        previous = _relu.set_streaming_threshold(threshold)
-        try:
+        with rectifiers.streaming_threshold(threshold):
             return relu(x, out=out)
-        finally:
-            _relu.set_streaming_threshold(previous)
 
     return run
 
@@ -202,15 +194,22 @@ def headline(rows: Sequence[Timing]) -> dict[str, float]:
 
     ``relu_out_vs_copy``: time of ``relu(x, out=out)`` / time of the copy.
     ``loop_vs_relu``: time per element of the ``max()`` loop (at the largest size it ran)
-    / time per element of ``relu(x, out=out)``.
+    / time per element of ``relu(x, out=out)`` (at the largest size measured).
+    ``loop_vs_relu_same_size`` and ``loop_size``: the same ratio with both timed at the
+    loop's largest size, where ``relu(x, out=out)`` was timed there too. Quote this one:
+    the other divides a time in cache by a time out of it.
     """
     size = max(r.size for r in rows)
-    relu_out = next(r for r in rows if r.name == "relu(x, out=out)" and r.size == size)
+    relu_outs = {r.size: r for r in rows if r.name == "relu(x, out=out)"}
+    relu_out = relu_outs[size]
     loops = [r for r in rows if r.name == "max() loop"]
     result = {"size": float(size), "relu_out_vs_copy": relu_out.ratio}
     if loops:
         loop = max(loops, key=lambda r: r.size)
         result["loop_vs_relu"] = (loop.seconds / loop.size) / (relu_out.seconds / size)
+        if loop.size in relu_outs:
+            result["loop_size"] = float(loop.size)
+            result["loop_vs_relu_same_size"] = loop.seconds / relu_outs[loop.size].seconds
     return result
 
 
@@ -425,8 +424,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         top = headline(rows)
         print(f"\nat 2**{int(top['size']).bit_length() - 1} elements:")
         print(f"  relu(x, out=out) / np.copyto(out, x) time: {top['relu_out_vs_copy']:.2f}")
-        if "loop_vs_relu" in top:
-            print(f"  max() loop / relu(x, out=out) time per element: {top['loop_vs_relu']:.0f}")
+        if "loop_vs_relu_same_size" in top:
+            print(f"  max() loop / relu(x, out=out) time, both at "
+                  f"2**{int(top['loop_size']).bit_length() - 1}: "
+                  f"{top['loop_vs_relu_same_size']:.0f}")
     out_of_place = [c for c in COMPARISONS if not c.in_place]
     big = compare([2**e for e in range(glo, ghi + 1, step)], out_of_place, repeats=repeats)
     print("\ntime / faster NumPy baseline (goal: at most 1.05):")

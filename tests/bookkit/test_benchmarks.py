@@ -210,11 +210,11 @@ def test_relu_with_stores_refuses_where_there_is_no_streaming_loop(kind):
 def test_relu_with_stores_computes_relu_and_restores_the_threshold(kind):
     if not streaming_available():
         pytest.skip("relu has no streaming loop here (compiled, x86-64 with AVX2 only)")
-    from rectifiers import _relu
+    import rectifiers.activations as activations
 
     x = np.array([-np.inf, -1.5, -0.0, 0.0, 2.0, np.inf, np.nan] * 9, np.float32)
     out = np.full_like(x, 7.0)
-    set_threshold, seen = _relu.set_streaming_threshold, []
+    set_threshold, seen = activations.set_streaming_threshold, []
 
     def recording(value):
         seen.append(value)
@@ -222,7 +222,7 @@ def test_relu_with_stores_computes_relu_and_restores_the_threshold(kind):
 
     before = set_threshold(12345)
     try:
-        with patch.object(_relu, "set_streaming_threshold", recording):
+        with patch.object(activations, "set_streaming_threshold", recording):
             assert relu_with_stores(kind)(x, out) is out
         assert seen == [0 if kind == "streaming" else 2**62, 12345]  # and put back
     finally:
