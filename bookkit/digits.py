@@ -33,6 +33,7 @@ __all__ = [
     "make_mlp",
     "layer_grad_norms",
     "second_moments",
+    "spread_across_images",
     "zero_fraction",
     "train_seeds",
 ]
@@ -127,6 +128,23 @@ def second_moments(net: MLP, X) -> np.ndarray:
     return np.array([np.mean(a**2) for a in layers])
 
 
+def spread_across_images(net: MLP, X) -> np.ndarray:
+    r"""How much each hidden layer's output varies from image to image, relative to its size.
+
+    For the output ``a`` of hidden layer ``l`` (images x units): the root mean over units of
+    the variance across images, divided by the root mean square of ``a``. 0 means every
+    image gives the layer the same output; a layer whose outputs do not share a common
+    offset gives about 1. One entry per hidden layer.
+
+    >>> net = make_mlp([4, 3, 3, 2], "sigmoid", seed=0)
+    >>> bool((spread_across_images(net, np.eye(4)) < 1).all())
+    True
+    """
+    X = np.asarray(X, dtype=np.float64)
+    return np.array([np.sqrt(a.var(axis=0).mean() / np.mean(a**2))
+                     for a in net.activations(X)])
+
+
 def zero_fraction(net: MLP, X) -> np.ndarray:
     """Fraction of exact zeros in each hidden layer's output on ``X``: its sparsity.
 
@@ -157,6 +175,15 @@ class Runs:
     diverged: np.ndarray
     nets: list
 
+    def late_accuracy(self, last=3) -> np.ndarray:
+        """Per seed, the mean test accuracy of the last ``last`` epochs (NaN if diverged).
+
+        One epoch's accuracy can jump when a step overshoots; the mean of a few epochs
+        is a steadier summary of where a run ended.
+        """
+        last = count_parameter(last, "last", minimum=1)
+        return self.accuracy[:, -last:].mean(axis=1)
+
 
 def train_seeds(activation, data: Digits, seeds=(0, 1, 2), layer_sizes=DEEP, epochs=20,
                 lr=0.05, batch_size=32, init="he", per_layer=True) -> Runs:
@@ -167,11 +194,14 @@ def train_seeds(activation, data: Digits, seeds=(0, 1, 2), layer_sizes=DEEP, epo
     same seeds start from the same draws and see the same batches. A run whose loss
     stops being finite (``fit`` raises ``FloatingPointError``) is recorded as
     diverged, with NaN from that epoch on. ``per_layer=False`` skips the gradient
-    norms and dead fractions (they stay NaN), which saves time.
+    norms and dead fractions (they stay NaN), which saves time; ``per_layer="ends"``
+    records them at initialisation and after the last epoch only.
     """
     seeds = tuple(count_parameter(s, "seed", minimum=0) for s in seeds)
     epochs = count_parameter(epochs, "epochs", minimum=0)
     lr = real_parameter(lr, "lr")
+    if per_layer not in (True, False, "ends"):
+        raise ValueError(f"per_layer must be True, False or 'ends', got {per_layer!r}")
     batch_size = count_parameter(batch_size, "batch_size", minimum=1)
     n_layers = len(layer_sizes) - 1
     shape = (len(seeds), epochs + 1)
@@ -184,7 +214,7 @@ def train_seeds(activation, data: Digits, seeds=(0, 1, 2), layer_sizes=DEEP, epo
     def record(k, net, epoch, value):
         loss[k, epoch] = value
         accuracy[k, epoch] = net.accuracy(data.X_test, data.y_test)
-        if not per_layer:
+        if not per_layer or (per_layer == "ends" and 0 < epoch < epochs):
             return
         grad_norms[k, epoch] = layer_grad_norms(net, X, y)
         dead[k, epoch] = dead_fraction(net.preactivations(X))
