@@ -365,7 +365,8 @@ def format_ratios(ratios: Sequence[Ratio]) -> str:
 
 
 def machine() -> str:
-    """One line about this machine: CPU model, cores, NumPy and its SIMD extensions."""
+    """One line about this machine: CPU model, cores, NumPy and its SIMD extensions, and
+    which loop computes relu (``rectifiers.COMPILED``: the C loops or the NumPy fallback)."""
     import os
     import platform
 
@@ -385,14 +386,15 @@ def machine() -> str:
         simd = f", SIMD {found[-1]}" if found else ""
     except ImportError:  # private NumPy module: only for the report
         pass
+    loop = "compiled C loop" if rectifiers.COMPILED else "NumPy fallback (not compiled)"
     return (f"{model}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}, "
-            f"NumPy {np.__version__}{simd}")
+            f"NumPy {np.__version__}{simd}; relu: {loop}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: the timing table, then the package against plain NumPy."""
     parser = argparse.ArgumentParser(
-        prog="python -m rectifiers.book.benchmarks",
+        prog="python -m bookkit.benchmarks",
         description="Time ReLU formulations on arrays of 2**lo .. 2**hi elements, one "
         "thread, against np.copyto; then relu, relu_grad and leaky_relu against NumPy.",
     )

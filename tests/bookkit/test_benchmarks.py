@@ -198,6 +198,16 @@ def test_machine_names_numpy():
     assert f"NumPy {np.__version__}" in machine()
 
 
+def test_machine_says_which_loop_computes_relu(monkeypatch):
+    import rectifiers
+
+    assert machine().endswith("relu: compiled C loop" if rectifiers.COMPILED
+                              else "relu: NumPy fallback (not compiled)")
+    monkeypatch.setattr(rectifiers, "COMPILED", not rectifiers.COMPILED)
+    assert machine().endswith("relu: NumPy fallback (not compiled)" if not rectifiers.COMPILED
+                              else "relu: compiled C loop")
+
+
 @pytest.mark.parametrize("kind", ["ordinary", "streaming"])
 def test_relu_with_stores_refuses_where_there_is_no_streaming_loop(kind):
     if streaming_available():
