@@ -1,7 +1,7 @@
 # Rectified: one venv, pinned by requirements.lock, everything else runs inside it.
 # Targets are .PHONY because `book/` and `tests/` are folders: without it `make book` would do nothing.
 .PHONY: book test notebooks lint unit nbval build-check hygiene bench lab test-browser clean distclean lock help \
-        student pdf torch venv offline-html screenshots numerics robustness grade
+        student pdf torch venv offline-html screenshots numerics robustness grade grade-check
 
 PYTHON ?= python3
 VENV   := .venv
@@ -43,6 +43,7 @@ help:
 	@echo "make student   student edition without solutions: _build/student/{html,notebooks}"
 	@echo "make pdf       the whole book as one PDF: _build/pdf/rectified.pdf (Debian chromium)"
 	@echo "make grade SUBMISSIONS=dir  grade students' notebooks: _build/grades/{grades.csv,feedback/}"
+	@echo "make grade-check  the grader's tests on stand-in submissions and a class folder (after make student)"
 	@echo "make venv      create .venv from requirements.lock (every target does this first)"
 	@echo "make lock      re-pin requirements.lock from pyproject.toml"
 	@echo "make clean     remove _build and the tools' caches; make distclean also the venv"
@@ -176,6 +177,11 @@ student: $(STAMP) $(KERNEL_CONFIG)
 # the default is settings.SUBMISSIONS_DEFAULT).
 grade: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python -m bookkit.grading.grade $(SUBMISSIONS)
+
+# The grader on stand-in submissions of every bad kind, then on one class folder (the student
+# edition, the chapters, the stand-ins): starts kernels, so CI runs it after `make student`.
+grade-check: $(STAMP) $(KERNEL_CONFIG)
+	$(BIN)/python -m pytest tests/book/grading -q -p no:randomly
 
 # Debian's chromium (apt-get install chromium) prints the single-page build; pdftotext and
 # pdfinfo (apt-get install poppler-utils) check the result.

@@ -1,11 +1,11 @@
-"""`make grade` (bookkit/grading/grade.py) on stand-in submissions (grading_fixtures.py): every
+"""`make grade` (bookkit/grading/grade.py) on stand-in submissions (grading_fixtures.py), run by
+`make grade-check`: every
 bad submission gets a row that says what went wrong, and the others are graded as if it were
 not there. One grading run for the module, with a short time limit per exercise."""
 
 from __future__ import annotations
 
 import csv
-import time
 
 import pytest
 from grading_fixtures import write
@@ -19,12 +19,10 @@ TIMEOUT = 6  # seconds per exercise, answer and check
 def graded(tmp_path_factory):
     folder = write(tmp_path_factory.mktemp("submissions"))
     out = tmp_path_factory.mktemp("grades")
-    start = time.monotonic()
     results = grade.grade(folder, out, timeout=TIMEOUT)
-    seconds = time.monotonic() - start
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return {"rows": rows, "out": out, "folder": folder, "results": results, "seconds": seconds}
+    return {"rows": rows, "out": out, "folder": folder, "results": results}
 
 
 def rows_of(graded, notebook: str, exercise: str = "ex-ch1-min") -> dict:
@@ -108,7 +106,3 @@ def test_a_student_folder_holds_several_notebooks_of_several_chapters(graded):
     # chapter 3's other code exercises are not in this notebook: not attempted
     assert rows_of(graded, "dora/ch3.ipynb", "ex-ch3-batch")["status"] == "not attempted"
 
-
-def test_each_notebook_takes_less_than_a_minute(graded):
-    slowest = max(graded["results"], key=lambda g: g.seconds)
-    assert slowest.seconds < 60, (slowest.submission.name, slowest.seconds)

@@ -2,7 +2,7 @@
 
 Each is a student edition in miniature (an exercise of chapter 1 with its answer and check cells
 as ``make student`` inserts them, and one graded by hand), answered in one way: right, wrong,
-not at all, or badly. ``python tests/bookkit/grading_fixtures.py DIR`` writes them into DIR,
+not at all, or badly. ``python tests/book/grading/grading_fixtures.py DIR`` writes them into DIR,
 so that ``make grade SUBMISSIONS=DIR`` shows every case.
 """
 

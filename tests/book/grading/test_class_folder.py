@@ -1,0 +1,59 @@
+"""`make grade` as an instructor runs it, on one folder: the student edition as distributed,
+the book's own chapters, and one of each bad submission. Run by `make grade-check` (CI), after
+`make student`: zero for every auto-graded exercise of the distributed notebooks, full marks
+for the chapters, a row saying what went wrong for each bad one. (How long it took is a
+measurement, printed by `make grade`, not asserted.)"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+from grading_fixtures import write
+
+from bookkit import settings
+from bookkit.grading import grade
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    notebooks = settings.STUDENT_DIR / "notebooks"
+    if not any(notebooks.glob("*.ipynb")):
+        pytest.fail(f"no student notebooks in {notebooks}: run `make student`", pytrace=False)
+    folder = tmp_path_factory.mktemp("class")
+    shutil.copytree(notebooks, folder / "distributed")  # one student: every chapter, unanswered
+    shutil.copytree(settings.BOOK, folder / "book", ignore=shutil.ignore_patterns(
+        "*.md", "*.bib", "_*"))                          # one student: the chapters, solved
+    write(folder)                                         # one student per kind of answer
+    out = tmp_path_factory.mktemp("grades")
+    grade.grade(folder, out)
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {"rows": rows, "out": out}
+
+
+def auto(rows):
+    return [r for r in rows if r["max_score"] not in ("", None)]
+
+
+def test_the_distributed_notebooks_score_zero_on_every_checked_exercise(graded):
+    rows = auto([r for r in graded["rows"] if r["student"] == "distributed"])
+    assert len({r["exercise"] for r in rows}) == 15, sorted({r["exercise"] for r in rows})
+    assert all(float(r["score"]) == 0 for r in rows), [r for r in rows if float(r["score"])]
+
+
+def test_the_books_chapters_score_full_marks(graded):
+    rows = auto([r for r in graded["rows"] if r["student"] == "book"])
+    assert len({r["exercise"] for r in rows}) == 15
+    short = [(r["exercise"], r["score"], r["max_score"], r["message"][:200]) for r in rows
+             if float(r["score"]) != float(r["max_score"])]
+    assert not short, short
+
+
+def test_every_student_has_feedback_and_the_bad_ones_have_rows(graded):
+    students = {r["student"] for r in graded["rows"]}
+    assert {"distributed", "book"} <= students
+    for student in students:
+        assert (graded["out"] / "feedback" / f"{grade.safe(student)}.md").is_file(), student
+    assert len([s for s in students if s not in ("distributed", "book")]) >= 10
