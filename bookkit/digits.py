@@ -129,12 +129,13 @@ def second_moments(net: MLP, X) -> np.ndarray:
 
 
 def spread_across_images(net: MLP, X) -> np.ndarray:
-    r"""How much each hidden layer's output varies from image to image, relative to its size.
+    r"""How much each hidden layer's output varies across images, for its size.
 
-    For the output ``a`` of hidden layer ``l`` (images x units): the root mean over units of
-    the variance across images, divided by the root mean square of ``a``. 0 means every
-    image gives the layer the same output; a layer whose outputs do not share a common
-    offset gives about 1. One entry per hidden layer.
+    For the output ``a`` of hidden layer ``l`` (images x units): the root mean
+    over units of the variance across images, divided by the root mean square
+    of ``a``. 0 means every image gives the layer the same output; a layer
+    whose outputs do not share a common offset gives about 1. One entry per
+    hidden layer.
 
     >>> net = make_mlp([4, 3, 3, 2], "sigmoid", seed=0)
     >>> bool((spread_across_images(net, np.eye(4)) < 1).all())

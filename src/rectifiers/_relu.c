@@ -49,7 +49,7 @@
 #define NEG_INF_64 ((int64_t)0xfff0000000000000)
 
 /* Branch-free: a mask of all ones where the input is kept, zeros elsewhere.
- * The casts name int##BITS##_t, not __typeof__, which MSVC lacks before 17.9. */
+ * The casts name int##BITS##_t, not __typeof__ (MSVC lacks it before 17.9). */
 #define RELU_BITS(s, BITS) ((s) & -(int##BITS##_t)((s) > NEG_INF_##BITS))
 
 /* For relu_grad: the patterns of +inf (a magnitude above it is NaN), of 1.0,

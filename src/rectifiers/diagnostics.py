@@ -148,12 +148,14 @@ def born_dead_rate(width, depth, trials=10_000, seed=0, *,
     for k, stream in enumerate(streams):
         rng = np.random.default_rng(stream)
         n = min(_CHUNK, trials - k * _CHUNK)
-        # The n networks at once: h has shape (nets, inputs x, width units), the weights
-        # (nets, fan_in, width), drawn layer by layer as the forward pass reaches them.
+        # The n networks at once: h has shape (nets, inputs x, width units),
+        # the weights (nets, fan_in, width), drawn layer by layer as the
+        # forward pass reaches them.
         def he_weights(rng=rng, n=n):
             yield rng.standard_normal((n, 1, width)) * math.sqrt(2.0)
+            scale = math.sqrt(2.0 / width)
             for _ in range(depth - 1):
-                yield rng.standard_normal((n, width, width)) * math.sqrt(2.0 / width)
+                yield rng.standard_normal((n, width, width)) * scale
 
         for _, h in hidden_layers(x[None, :, None], he_weights(), repeat(0.0),
                                   ACTIVATIONS["relu"]):

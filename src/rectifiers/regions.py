@@ -131,22 +131,23 @@ def _endpoint(point, d, name):
 
 
 def region_boundaries_1d(net, start, end, *, activation=None) -> np.ndarray:
-    r"""Where the segment from ``start`` to ``end`` crosses a region boundary, exactly.
+    r"""Where the segment from ``start`` to ``end`` crosses a boundary, exactly.
 
     The segment is :math:`x(t) = \text{start} + t\,(\text{end} - \text{start})`,
     :math:`0 \le t \le 1`. Returns the sorted parameters :math:`t` in the open
-    interval (0, 1) at which some hidden unit's pre-activation changes sign, each
-    once. The first hidden layer's pre-activations are affine in :math:`t`; so is
-    layer :math:`\ell`'s between two consecutive boundaries of layers
-    :math:`< \ell`, and its zero there is :math:`t_k + (t_{k+1} - t_k)\,
-    z_k / (z_k - z_{k+1})`, found from the values :math:`z_k, z_{k+1}` at the ends.
+    interval (0, 1) at which some hidden unit's pre-activation changes sign,
+    each once. The first hidden layer's pre-activations are affine in :math:`t`;
+    so is layer :math:`\ell`'s between two consecutive boundaries of layers
+    :math:`< \ell`, and its zero there is :math:`t_k + (t_{k+1} - t_k)\, z_k /
+    (z_k - z_{k+1})`, found from the values :math:`z_k, z_{k+1}` at the ends.
 
-    Edge conventions: a unit whose pre-activation only touches 0 (without changing
-    sign), or is 0 at an end of the segment, adds no boundary; regions are open
-    intervals, so a crossing at exactly ``start`` or ``end`` is not inside. Exact up
-    to the rounding of the crossings: boundaries less than ``1e-12`` apart in ``t``
-    (two units with the same kink, computed with different rounding) are merged,
-    and so are crossings within ``1e-12`` of an end.
+    Edge conventions: a unit whose pre-activation only touches 0 (without
+    changing sign), or is 0 at an end of the segment, adds no boundary; regions
+    are open intervals, so a crossing at exactly ``start`` or ``end`` is not
+    inside. Exact up to the rounding of the crossings: boundaries less than
+    ``1e-12`` apart in ``t`` (two units with the same kink, computed with
+    different rounding) are merged, and so are crossings within ``1e-12`` of an
+    end.
 
     ``start`` and ``end`` are points of the input space (a float is accepted for
     a one-input network). ``net`` as in :func:`activation_patterns`.
