@@ -365,7 +365,7 @@ def format_ratios(ratios: Sequence[Ratio]) -> str:
 
 
 def machine() -> str:
-    """One line about this machine: CPU model, cores, NumPy and its SIMD extensions, and
+    """Two lines about this machine: CPU model, cores, NumPy and its SIMD extensions; then
     which loop computes relu (``rectifiers.COMPILED``: the C loops or the NumPy fallback)."""
     import os
     import platform
@@ -388,7 +388,7 @@ def machine() -> str:
         pass
     loop = "compiled C loop" if rectifiers.COMPILED else "NumPy fallback (not compiled)"
     return (f"{model}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}, "
-            f"NumPy {np.__version__}{simd}; relu: {loop}")
+            f"NumPy {np.__version__}{simd}\nrelu: {loop}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
