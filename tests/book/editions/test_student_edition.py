@@ -19,7 +19,14 @@ import nbformat
 import pytest
 
 from bookkit import settings
-from bookkit.pipeline.student import ROOT, chapter_notebooks, solution_blocks, strip_solutions
+from bookkit.pipeline.student import (
+    BOOKKIT_INSTALL,
+    BOOKKIT_INSTALL_GRADING,
+    ROOT,
+    chapter_notebooks,
+    solution_blocks,
+    strip_solutions,
+)
 
 BLOCKS = solution_blocks()
 CHAPTERS = chapter_notebooks()
@@ -108,13 +115,17 @@ def fragments(block) -> list[str]:
     """Text that belongs to this solution only: prose runs, code and output lines."""
     rest = _rest_of_chapter(block.notebook)
     prose = [
-        piece.strip() for piece in plain("\n".join(block.markdown)).split("|")
+        piece.strip().replace("**", "")  # bold markers are not in the rendered text
+        for piece in plain("\n".join(block.markdown)).split("|")
         if len(piece.split()) >= MIN_WORDS
     ]
     lines = code_lines("\n".join(split_markdown("\n".join(block.markdown))[1]))
-    for code in block.code:
-        lines += code_lines(code)
-    for cell in _source_cells(block):
+    # A hidden cell (a claim) is part of the solution but shows on no page: skip its text.
+    shown = [cell for cell in _source_cells(block)
+             if not {"remove-cell", "remove-input"} & set(cell.metadata.get("tags", []))]
+    for cell in shown:
+        lines += code_lines(cell.source)
+    for cell in shown:
         lines += code_lines(_output_text(cell))
     lines = [normalize(line) for line in lines]
     return prose + [line for line in dict.fromkeys(lines) if line not in rest]
@@ -216,7 +227,9 @@ def test_student_notebook_keeps_the_other_cells_and_outputs(student_dir, path):
     expected = [c for c in source.cells if c.cell_type == "code" and c.source not in solution_code]
     # The answer and check cells of the checks are the edition's own (metadata.rectified).
     kept = [c for c in student.cells if c.cell_type == "code" and "rectified" not in c.metadata]
-    assert [c.source for c in kept] == [c.source for c in expected]
+    # The set-up cell installs the book's code with its grading extra (the checks' needs).
+    assert [c.source for c in kept] == [
+        c.source.replace(BOOKKIT_INSTALL, BOOKKIT_INSTALL_GRADING) for c in expected]
     assert [c.outputs for c in kept] == [c.outputs for c in expected]
     labels = re.findall(r":label: (\S+)", "\n".join(
         c.source for c in source.cells if c.cell_type == "markdown" and "{exercise" in c.source))
