@@ -19,8 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rectifiers import MLP, dead_fraction
-from rectifiers._inputs import count_parameter, real_parameter
+from rectifiers import MLP, count_parameter, dead_fraction, real_parameter
 from rectifiers.nn import INITS
 
 from .claims import seed as shifted

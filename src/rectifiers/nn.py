@@ -352,8 +352,3 @@ class MLP:
                 if callback is not None:
                     callback(self, epoch, history[-1])
         return history
-
-
-def _learning_rate(lr) -> float:
-    # Kept for src/rectifiers/book until it calls real_parameter(lr, "lr", positive=True).
-    return real_parameter(lr, "lr", positive=True)
