@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rectifiers import MLP, count_parameter, dead_fraction, real_parameter
+from rectifiers import MLP, count_parameter, dead_fraction, fit_together, real_parameter
 from rectifiers.nn import INITS
 
 from .claims import seed as shifted
@@ -191,9 +191,10 @@ def train_seeds(activation, data: Digits, seeds=(0, 1, 2), layer_sizes=DEEP, epo
 
     Seed ``s`` fixes both the initial weights (``make_mlp(..., seed=s)``) and the
     minibatch order (``net.fit(..., seed=s)``), so two activations trained with the
-    same seeds start from the same draws and see the same batches. A run whose loss
-    stops being finite (``fit`` raises ``FloatingPointError``) is recorded as
-    diverged, with NaN from that epoch on. ``per_layer=False`` skips the gradient
+    same seeds start from the same draws and see the same batches. The seeds train side
+    by side (:func:`rectifiers.fit_together`: the same steps, computed as one stack). A
+    run whose loss stops being finite is recorded as diverged, with NaN from that epoch
+    on. ``per_layer=False`` skips the gradient
     norms and dead fractions (they stay NaN), which saves time; ``per_layer="ends"``
     records them at initialisation and after the last epoch only.
     """
@@ -219,13 +220,9 @@ def train_seeds(activation, data: Digits, seeds=(0, 1, 2), layer_sizes=DEEP, epo
         grad_norms[k, epoch] = layer_grad_norms(net, X, y)
         dead[k, epoch] = dead_fraction(net.preactivations(X))
 
-    diverged = np.zeros(len(seeds), dtype=bool)
-    for k, (net, seed) in enumerate(zip(nets, seeds, strict=True)):
+    for k, net in enumerate(nets):
         record(k, net, 0, net.loss(X, y))
-        try:
-            net.fit(X, y, epochs, lr, batch_size=batch_size, seed=shifted(seed),
-                    callback=lambda net, epoch, value, k=k: record(k, net, epoch, value))
-        except FloatingPointError:
-            diverged[k] = True
+    run = fit_together(nets, X, y, epochs, lr, batch_size=batch_size,
+                       seeds=[shifted(s) for s in seeds], callback=record)
     name = activation if isinstance(activation, str) else activation.name
-    return Runs(name, seeds, loss, accuracy, grad_norms, dead, diverged, nets)
+    return Runs(name, seeds, loss, accuracy, grad_norms, dead, run.diverged, nets)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rectifiers import MLP, count_parameter, dead_fraction, real_parameter
+from rectifiers import MLP, count_parameter, dead_fraction, fit_together, real_parameter
 
 from .claims import seed as shifted
 
@@ -87,34 +87,9 @@ def train_and_track(lr, *, activation="relu", seed=0, bias_init=0.0, init="he",
     >>> rec.dead.shape, rec.loss.shape, rec.diverged
     ((3, 3), (3,), False)
     """
-    sizes = _layer_sizes(layer_sizes)
-    epochs = count_parameter(epochs, "epochs", minimum=0)
-    count_parameter(batch_size, "batch_size", minimum=1)
-    bias_init = real_parameter(bias_init, "bias_init", allow_negative=True)
-    X, y = toy_regression(n_samples, data_seed)
-    net = MLP(sizes, activation=activation, seed=shifted(seed), init=init)
-    real_parameter(lr, "lr", positive=True)
-    for b in net.biases[:-1]:
-        b[:] = bias_init
-    dead = np.full((epochs + 1, len(sizes) - 2), np.nan)
-    loss = np.full(epochs + 1, np.nan)
-
-    def dead_per_layer(net):
-        zs = net.preactivations(X)
-        return dead_fraction(zs) if zs else np.empty(0)  # no hidden layer: nothing can die
-
-    dead[0], loss[0] = dead_per_layer(net), net.loss(X, y)
-
-    def record(net, epoch, epoch_loss):
-        dead[epoch], loss[epoch] = dead_per_layer(net), epoch_loss
-
-    diverged = False
-    try:
-        net.fit(X, y, epochs=epochs, lr=lr, batch_size=batch_size, seed=shifted(seed),
-                callback=record)
-    except FloatingPointError:  # fit stops a run whose loss is no longer finite
-        diverged = True
-    return TrainingRecord(dead=dead, loss=loss, diverged=diverged, net=net)
+    return _track([(lr, seed)], activation=activation, bias_init=bias_init, init=init,
+                  layer_sizes=layer_sizes, epochs=epochs, batch_size=batch_size,
+                  n_samples=n_samples, data_seed=data_seed)[0]
 
 
 def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rates"],
@@ -126,12 +101,15 @@ def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rat
     ``(n_lr, n_seeds, epochs + 1)`` and ``"diverged"`` of shape ``(n_lr, n_seeds)``. Extra
     keyword arguments (``bias_init``, ``epochs``, ...) go to :func:`train_and_track`.
     ``"nets"`` holds the trained networks, ``nets[i][j]`` for learning rate ``i`` and seed ``j``,
-    so that a chapter can inspect them without training them again.
+    so that a chapter can inspect them without training them again. Every run trains side by
+    side with the others (:func:`rectifiers.fit_together`), each taking the steps it would
+    take alone.
     """
     learning_rates = _non_empty(learning_rates, "learning_rates")
     seeds = _non_empty(seeds, "seeds")
-    runs = [[train_and_track(lr, activation=activation, seed=s, **kwargs) for s in seeds]
-            for lr in learning_rates]
+    records = _track([(lr, s) for lr in learning_rates for s in seeds],
+                     activation=activation, **kwargs)
+    runs = [records[i * len(seeds):(i + 1) * len(seeds)] for i in range(len(learning_rates))]
     return {
         "learning_rates": tuple(learning_rates),
         "seeds": tuple(seeds),
@@ -140,6 +118,38 @@ def experiment_a(activation="relu", *, learning_rates=EXPERIMENT_A["learning_rat
         "diverged": np.array([[r.diverged for r in row] for row in runs]),
         "nets": [[r.net for r in row] for row in runs],
     }
+
+
+def _track(runs, *, activation="relu", bias_init=0.0, init="he",
+           layer_sizes=EXPERIMENT_A["layer_sizes"], epochs=EXPERIMENT_A["epochs"],
+           batch_size=EXPERIMENT_A["batch_size"], n_samples=EXPERIMENT_A["n_samples"],
+           data_seed=EXPERIMENT_A["data_seed"]) -> list[TrainingRecord]:
+    """One :class:`TrainingRecord` per ``(lr, seed)`` in ``runs``, trained side by side."""
+    sizes = _layer_sizes(layer_sizes)
+    epochs = count_parameter(epochs, "epochs", minimum=0)
+    batch_size = count_parameter(batch_size, "batch_size", minimum=1)
+    bias_init = real_parameter(bias_init, "bias_init", allow_negative=True)
+    lrs = [real_parameter(lr, "lr", positive=True) for lr, _ in runs]
+    seeds = [shifted(count_parameter(s, "seed", minimum=0)) for _, s in runs]
+    X, y = toy_regression(n_samples, data_seed)
+    nets = [MLP(sizes, activation=activation, seed=s, init=init) for s in seeds]
+    for net in nets:
+        for b in net.biases[:-1]:
+            b[:] = bias_init
+    dead = np.full((len(runs), epochs + 1, len(sizes) - 2), np.nan)
+    loss = np.full((len(runs), epochs + 1), np.nan)
+
+    def record(k, net, epoch, epoch_loss):
+        zs = net.preactivations(X)  # no hidden layer: nothing can die
+        dead[k, epoch] = dead_fraction(zs) if zs else np.empty(0)
+        loss[k, epoch] = epoch_loss
+
+    for k, net in enumerate(nets):
+        record(k, net, 0, net.loss(X, y))
+    run = fit_together(nets, X, y, epochs, lrs, batch_size=batch_size, seeds=seeds,
+                       callback=record)
+    return [TrainingRecord(dead=dead[k], loss=loss[k], diverged=bool(run.diverged[k]),
+                           net=net) for k, net in enumerate(nets)]
 
 
 def _non_empty(values, name: str) -> tuple:

@@ -40,7 +40,7 @@ from .activations import (
 )
 from .diagnostics import born_dead_exact, born_dead_rate, dead_fraction, dead_units
 from .gradcheck import GradCheck, check_grad, numerical_derivative, numerical_gradient
-from .nn import MLP, Grads, hidden_layers
+from .nn import MLP, Grads, Histories, fit_together, hidden_layers
 from .regions import (
     activation_patterns,
     count_regions_1d,
@@ -88,6 +88,8 @@ __all__ = [
     "MLP",
     "Grads",
     "hidden_layers",
+    "fit_together",
+    "Histories",
     "activation_patterns",
     "region_boundaries_1d",
     "count_regions_1d",

@@ -5,6 +5,9 @@ Layer :math:`\ell` computes :math:`z_\ell = a_{\ell-1} W_\ell + b_\ell` and
 The loss is the mean squared error (``loss="mse"``) or the softmax cross-entropy
 of the last layer's outputs read as class scores (``loss="cross_entropy"``).
 The backward pass is written out by hand, one line per rule of the chain rule.
+:func:`fit_together` trains several networks of one shape side by side: the same
+lines run on their parameters stacked along a first axis, which is why they name
+the last two axes (``.mT``, ``axis=-2``) where a single network has only two.
 
 >>> import numpy as np
 >>> net = MLP([2, 8, 1], seed=0)
@@ -22,7 +25,7 @@ import numpy as np
 from ._inputs import as_real_array, count_parameter, finite_array, real_parameter, samples
 from .activations import ACTIVATIONS
 
-__all__ = ["MLP", "INITS", "LOSSES", "Grads", "hidden_layers"]
+__all__ = ["MLP", "INITS", "LOSSES", "Grads", "Histories", "fit_together", "hidden_layers"]
 
 # Name -> standard deviation of N(0, std^2) for a (fan_in, fan_out) weight matrix.
 INITS = {
@@ -81,8 +84,8 @@ def hidden_layers(X, weights, biases, activation, learnable=None):
 
 def _softmax(z):
     """Row-wise softmax, shifted by the row maximum so that ``exp`` never overflows."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 class MLP:
@@ -231,36 +234,43 @@ class MLP:
     def loss(self, X, y) -> float:
         """The loss on ``(X, y)``: mean squared error, or mean softmax cross-entropy."""
         X = self._check_X(X)
-        return self._loss_value(self._forward(X)[0], self._check_y(y, X.shape[0]))
+        return float(self._loss_value(self._forward(X)[0], self._check_y(y, X.shape[0])))
 
-    def _loss_value(self, out, y) -> float:
+    def _loss_value(self, out, y):
         return self._loss_and_output_grad(out, y)[0]
 
     def _loss_and_output_grad(self, out, y):
-        """The loss and dL/d(out)."""
+        """The loss and dL/d(out), with one sample's outputs in each row."""
         if self.loss_name == "mse":
             diff = out - y
-            return float(np.mean(diff**2)), 2.0 * diff / diff.size
+            n_entries = diff.shape[-2] * diff.shape[-1]
+            return np.mean(diff**2, axis=(-2, -1)), 2.0 * diff / n_entries
         # Cross-entropy from logits, stably (log-sum-exp):
         # log p_label = z_label - logsumexp(z), z shifted by its row maximum.
-        shifted = out - out.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(shifted).sum(axis=1))
-        rows = np.arange(out.shape[0])
-        loss = float(np.mean(log_norm - shifted[rows, y]))
-        g = np.exp(shifted - log_norm[:, None])  # softmax
-        g[rows, y] -= 1.0
-        return loss, g / out.shape[0]
+        shifted = out - out.max(axis=-1, keepdims=True)
+        log_norm = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        # Each row's true class, as a column of indices into the last axis.
+        label = np.broadcast_to(y, out.shape[:-1])[..., None]
+        true_score = np.take_along_axis(shifted, label, axis=-1)
+        loss = np.mean(log_norm - true_score, axis=(-2, -1))
+        g = np.exp(shifted - log_norm)  # softmax
+        minus_one = np.take_along_axis(g, label, axis=-1) - 1.0
+        np.put_along_axis(g, label, minus_one, axis=-1)  # p_k - [k = y]
+        return loss, g / out.shape[-2]
 
     def loss_and_grads(self, X, y):
         """``(loss, grads)``: the loss and its gradient for every parameter, as :class:`Grads`.
 
         The backward pass runs the chain rule from the output down: with
         ``g = dL/dz`` for a layer, ``dW = a_in.T @ g``, ``db = g.sum(0)``, and the
-        layer below gets ``g = (g @ W.T) * f'(z)``. A learnable activation parameter
+        layer below gets ``g = (g @ W.T) * f'(z)``. (The code writes ``.mT``, the
+        transpose of the last two axes, and ``axis=-2``, the samples: for one network
+        they are ``.T`` and ``axis=0``; see :func:`fit_together`.) A learnable activation parameter
         gets ``(g @ W.T) * df/dparam(z)`` summed over the samples, one per unit.
         """
         X = self._check_X(X)
-        return self._loss_and_grads(X, self._check_y(y, X.shape[0]))
+        loss, grads = self._loss_and_grads(X, self._check_y(y, X.shape[0]))
+        return float(loss), grads
 
     def _loss_and_grads(self, X, y):
         out, zs, inputs = self._forward(X)
@@ -270,16 +280,16 @@ class MLP:
         dlearn = [None] * len(self.learnable)
         spec = self.activation.learnable
         for layer in reversed(range(n_layers)):
-            dWs[layer] = inputs[layer].T @ g
-            dbs[layer] = g.sum(axis=0)
+            dWs[layer] = inputs[layer].mT @ g
+            dbs[layer] = g.sum(axis=-2)  # column sums (over the samples)
             if layer > 0:
                 # Through the weights, then the activation of the layer below.
-                g_a = g @ self.weights[layer].T
+                g_a = g @ self.weights[layer].mT
                 z = zs[layer - 1]
                 if spec is not None:
                     extra = self._extra(layer - 1)
                     da_dparam = spec.gradient(z, **extra)
-                    dlearn[layer - 1] = (g_a * da_dparam).sum(axis=0)
+                    dlearn[layer - 1] = (g_a * da_dparam).sum(axis=-2)
                 g = g_a * self._act_grad(layer - 1, z)
         return loss, Grads(dWs, dbs, dlearn)
 
@@ -310,8 +320,9 @@ class MLP:
         self._step(flat, lr)
 
     def _step(self, flat_grads, lr) -> None:
+        # reshape: a stack keeps biases as (nets, 1, width), their gradients are (nets, width).
         for p, d in zip(self.parameters(), flat_grads, strict=True):
-            p -= lr * d
+            p -= lr * d.reshape(p.shape)
 
     def fit(self, X, y, epochs, lr, batch_size=None, seed=0, callback=None) -> list[float]:
         """Train with (minibatch) gradient descent; return the loss on ``(X, y)`` after each epoch.
@@ -332,23 +343,139 @@ class MLP:
         count_parameter(seed, "seed", minimum=0)
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
-        n = X.shape[0]
-        rng = np.random.default_rng(seed)
-        history = []
+        if callback is not None:
+            user_callback = callback
+
+            def callback(k, net, epoch, loss):
+                user_callback(net, epoch, loss)
+        run = _train([self], X, y, epochs, [lr], batch_size, [seed], callback)
+        if run.diverged[0]:
+            epoch = int(np.flatnonzero(~np.isfinite(run.loss[0]))[0]) + 1
+            raise FloatingPointError(
+                f"training diverged: the loss is {run.loss[0, epoch - 1]} after epoch {epoch} "
+                f"with lr={lr}; try a smaller learning rate")
+        return run.loss[0].tolist()
+
+
+class Histories(NamedTuple):
+    """What :func:`fit_together` returns: one row per network, one column per epoch.
+
+    ``loss[k, e - 1]`` is network ``k``'s loss on ``(X, y)`` after epoch ``e``; from the
+    epoch where it stopped being finite on, the row holds that value and then NaN.
+    ``diverged[k]`` says whether it did.
+    """
+
+    loss: np.ndarray
+    diverged: np.ndarray
+
+
+def fit_together(nets, X, y, epochs, lr, batch_size=None, seeds=0, callback=None) -> Histories:
+    """Train several networks of one shape side by side; each takes the steps ``fit`` would.
+
+    ``nets[k]`` is trained as ``nets[k].fit(X, y, epochs, lr[k], batch_size, seed=seeds[k])``
+    would train it, but all of them at once: their parameters are stacked along a first
+    axis and every step is one batched array operation, which costs little more than a
+    step of one small network. ``lr`` and ``seeds`` are one value for all or one per
+    network. The networks must be distinct :class:`MLP` objects with the same layer
+    sizes, activation record and loss. After each epoch ``callback(k, net, epoch, loss)``
+    is called for every network ``k`` still training. A network whose loss stops being
+    finite is not stopped with an error, as ``fit`` stops it: its row of
+    :class:`Histories` says so, and it keeps the parameters it had at the end of that
+    epoch. Training ends early when every network has diverged.
+
+    While training, the networks' parameter arrays are views into the stack (so a
+    callback sees the current values); afterwards each network has its own arrays back,
+    holding the trained values. On this book's machines a stacked step computes the same
+    bits as the step of each network alone; elsewhere the last bits may differ.
+
+    >>> nets = [MLP([1, 4, 1], seed=s) for s in range(3)]
+    >>> X = np.linspace(-1, 1, 8)[:, None]
+    >>> run = fit_together(nets, X, np.abs(X), epochs=5, lr=[0.01, 0.05, 0.1])
+    >>> run.loss.shape, run.diverged.tolist()
+    ((3, 5), [False, False, False])
+    """
+    if isinstance(nets, MLP) or not isinstance(nets, list | tuple) or not nets:
+        raise TypeError("nets must be a non-empty list of MLP objects, "
+                        f"got {type(nets).__name__}")
+    first = nets[0]
+    for net in nets:
+        if not isinstance(net, MLP):
+            raise TypeError(f"nets must hold MLP objects, got {type(net).__name__}")
+        if (net.layer_sizes, net.activation, net.loss_name) != (
+                first.layer_sizes, first.activation, first.loss_name):
+            raise ValueError(f"every net must have the same layer sizes, activation and loss: "
+                             f"{net!r} differs from {first!r}")
+    if len({id(net) for net in nets}) != len(nets):
+        raise ValueError("nets lists the same MLP twice; each must be a distinct object")
+    X = first._check_X(X)
+    y = first._check_y(y, X.shape[0])
+    epochs = count_parameter(epochs, "epochs", minimum=0)
+    lrs = [real_parameter(v, "lr", positive=True) for v in _one_per_net(lr, nets, "lr")]
+    if batch_size is not None:
+        batch_size = count_parameter(batch_size, "batch_size", minimum=1)
+    seeds = [count_parameter(s, "seeds", minimum=0) for s in _one_per_net(seeds, nets, "seeds")]
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
+    return _train(list(nets), X, y, epochs, lrs, batch_size, seeds, callback)
+
+
+def _one_per_net(value, nets, name: str) -> list:
+    """``value`` repeated for every net, or the sequence of one value per net it already is."""
+    if isinstance(value, list | tuple | np.ndarray):
+        if len(value) != len(nets):
+            raise ValueError(f"{name} must be one value or one per net ({len(nets)}), "
+                             f"got {len(value)}")
+        return list(value)
+    return [value] * len(nets)
+
+
+def _train(nets, X, y, epochs, lrs, batch_size, seeds, callback) -> Histories:
+    """The loop of :meth:`MLP.fit` and :func:`fit_together`; the arguments are checked."""
+    first, n = nets[0], X.shape[0]
+    stack = object.__new__(MLP)  # the nets' arrays stacked: an MLP with a first axis
+    stack.__dict__.update(first.__dict__)
+    lists = ("weights", "biases", "learnable")
+    # Each net's own arrays, given back (with the trained values) at the end.
+    owned = [{name: getattr(net, name) for name in lists} for net in nets]
+    for name in lists:
+        arrays = [np.stack([getattr(net, name)[i] for net in nets])
+                  for i in range(len(getattr(first, name)))]
+        if name != "weights":  # (nets, 1, width): broadcast over the samples
+            arrays = [a[:, None, :] for a in arrays]
+        setattr(stack, name, arrays)
+        for k, net in enumerate(nets):
+            setattr(net, name, [a[k].reshape(own.shape)
+                                for a, own in zip(arrays, getattr(net, name), strict=True)])
+    lr = np.reshape(np.array(lrs, dtype=np.float64), (len(nets), 1, 1))
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    loss = np.full((len(nets), epochs), np.nan)
+    training = np.ones(len(nets), dtype=bool)
+    ended = {}  # k -> the parameters of net k at the end of the epoch it diverged
+    try:
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(1, epochs + 1):
                 if batch_size is None:
                     batches = [slice(None)]
-                else:
-                    order = rng.permutation(n)
-                    batches = [order[s:s + batch_size] for s in range(0, n, batch_size)]
+                else:  # one shuffled order per net: row k is what nets[k].fit would draw
+                    order = np.stack([rng.permutation(n) for rng in rngs])
+                    batches = [order[:, s:s + batch_size] for s in range(0, n, batch_size)]
                 for idx in batches:
-                    self._step(self._loss_and_grads(X[idx], y[idx])[1].flatten(), lr)
-                history.append(self._loss_value(self._forward(X)[0], y))
-                if not math.isfinite(history[-1]):
-                    raise FloatingPointError(
-                        f"training diverged: the loss is {history[-1]} after epoch {epoch} "
-                        f"with lr={lr}; try a smaller learning rate")
-                if callback is not None:
-                    callback(self, epoch, history[-1])
-        return history
+                    stack._step(stack._loss_and_grads(X[idx], y[idx])[1].flatten(), lr)
+                values = np.reshape(stack._loss_value(stack._forward(X)[0], y), -1)
+                for k in np.flatnonzero(training):
+                    loss[k, epoch - 1] = values[k]
+                    if not math.isfinite(values[k]):
+                        training[k] = False
+                        ended[k] = [p.copy() for p in nets[k].parameters()]
+                    elif callback is not None:
+                        callback(int(k), nets[k], epoch, float(values[k]))
+                if not training.any():
+                    break
+    finally:
+        for k, net in enumerate(nets):
+            trained = ended.get(k) or net.parameters()
+            for name in lists:
+                setattr(net, name, owned[k][name])
+            for own, value in zip(net.parameters(), trained, strict=True):
+                own[...] = value
+    return Histories(loss, ~training)

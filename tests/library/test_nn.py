@@ -1,6 +1,7 @@
 """The small MLP: initialisation, forward pass, hand-written gradients, training and input rules.
 
-The last section is loss="cross_entropy": a stable loss, correct gradients, predictions and
+Then fit_together, several networks trained side by side. The last section is
+loss="cross_entropy": a stable loss, correct gradients, predictions and
 label checks; its PyTorch comparison is skipped when torch is missing, unless
 RECTIFIERS_TORCH_REQUIRED=1 (as in tests/test_against_torch.py).
 """
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 from helpers import TORCH_REASON, torch_or_none
 
-from rectifiers import MLP, check_grad, dead_fraction, hidden_layers
+from rectifiers import MLP, check_grad, dead_fraction, fit_together, hidden_layers
 from rectifiers.activations import ACTIVATIONS
 
 
@@ -208,6 +209,157 @@ def test_fit_with_zero_epochs_changes_nothing():
     W = net.weights[0].copy()
     assert net.fit(np.ones((2, 1)), np.ones((2, 1)), epochs=0, lr=0.1) == []
     np.testing.assert_array_equal(net.weights[0], W)
+
+
+def test_loss_and_loss_and_grads_give_python_floats():
+    X = np.random.default_rng(8).normal(size=(6, 2))
+    for loss_name, y in (("mse", X[:, :1]), ("cross_entropy", np.array([0, 1] * 3))):
+        net = MLP([2, 4, 2 if loss_name == "cross_entropy" else 1], loss=loss_name)
+        assert type(net.loss(X, y)) is float
+        assert type(net.loss_and_grads(X, y)[0]) is float
+
+
+# --- fit_together: several networks, one stacked computation ----------------------------------
+
+def regression_data(seed=9, n=40):
+    X = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2))
+    return X, np.sin(3.0 * X[:, :1]) * X[:, 1:]
+
+
+def assert_same_training(alone, together, rtol=1e-12):
+    """Two lists of nets trained from the same start: the same parameters, to ``rtol``."""
+    for a, b in zip(alone, together, strict=True):
+        for p, q in zip(a.parameters(), b.parameters(), strict=True):
+            np.testing.assert_allclose(q, p, rtol=rtol, atol=1e-15)
+
+
+@pytest.mark.parametrize(("activation", "loss", "batch_size"), [
+    ("relu", "mse", 8), ("relu", "mse", None), ("tanh", "mse", 7),
+    ("prelu", "mse", 8), ("leaky_relu", "cross_entropy", 8), ("gelu", "cross_entropy", None),
+])
+def test_fit_together_takes_the_steps_each_fit_would_take(activation, loss, batch_size):
+    X, y = regression_data()
+    if loss == "cross_entropy":
+        y = (X[:, 0] > X[:, 1]).astype(int) + (X[:, 0] > 0)
+    out = 1 if loss == "mse" else 3
+    lrs, seeds = [0.02, 0.05, 0.1], [4, 0, 4]
+    alone = [MLP([2, 6, 5, out], activation, seed=s, loss=loss) for s in range(3)]
+    together = [MLP([2, 6, 5, out], activation, seed=s, loss=loss) for s in range(3)]
+    histories = [net.fit(X, y, 5, lr, batch_size=batch_size, seed=s)
+                 for net, lr, s in zip(alone, lrs, seeds, strict=True)]
+    run = fit_together(together, X, y, 5, lrs, batch_size=batch_size, seeds=seeds)
+    np.testing.assert_allclose(run.loss, histories, rtol=1e-12)
+    assert run.diverged.tolist() == [False] * 3
+    assert_same_training(alone, together)
+
+
+def test_fit_together_with_one_learning_rate_and_seed_for_all():
+    X, y = regression_data()
+    nets = [MLP([2, 5, 1], seed=s) for s in range(2)]
+    alone = [MLP([2, 5, 1], seed=s) for s in range(2)]
+    fit_together(nets, X, y, 3, 0.05, batch_size=10, seeds=7)
+    for net in alone:
+        net.fit(X, y, 3, 0.05, batch_size=10, seed=7)
+    assert_same_training(alone, nets)
+
+
+def test_a_diverging_net_is_marked_and_leaves_the_others_alone():
+    X, y = regression_data()
+    nets = [MLP([2, 16, 1], seed=0) for _ in range(3)]
+    run = fit_together(nets, X, 3.0 * y, 20, [0.01, 1000.0, 0.02])
+    assert run.diverged.tolist() == [False, True, False]
+    first_bad = np.flatnonzero(~np.isfinite(run.loss[1]))[0]
+    assert np.isnan(run.loss[1, first_bad + 1:]).all()
+    assert np.isfinite(run.loss[[0, 2]]).all()
+    # The diverged net stops where fit stops it; the others train as if alone.
+    alone = [MLP([2, 16, 1], seed=0) for _ in range(3)]
+    alone[0].fit(X, 3.0 * y, 20, 0.01)
+    with pytest.raises(FloatingPointError, match=f"after epoch {first_bad + 1} with lr=1000.0"):
+        alone[1].fit(X, 3.0 * y, 20, 1000.0)
+    alone[2].fit(X, 3.0 * y, 20, 0.02)
+    for a, b in zip(alone, nets, strict=True):
+        for p, q in zip(a.parameters(), b.parameters(), strict=True):
+            np.testing.assert_allclose(q, p, rtol=1e-12, atol=1e-15)
+
+
+def test_fit_together_stops_when_every_net_has_diverged():
+    X, y = regression_data()
+    calls = []
+    run = fit_together([MLP([2, 16, 1], seed=s) for s in range(2)], X, 3.0 * y, 50, 1000.0,
+                       callback=lambda k, net, epoch, loss: calls.append(epoch))
+    assert run.diverged.all()
+    assert np.isnan(run.loss[:, -1]).all()
+    assert len(calls) < 2 * 50
+
+
+def test_fit_together_calls_back_for_every_net_and_epoch_with_the_current_net():
+    X, y = regression_data()
+    nets = [MLP([2, 4, 1], seed=s) for s in range(2)]
+    seen = []
+
+    def callback(k, net, epoch, loss):
+        seen.append((k, net is nets[k], epoch, loss == net.loss(X, y)))
+
+    run = fit_together(nets, X, y, 3, 0.05, callback=callback)
+    assert seen == [(k, True, e, True) for e in (1, 2, 3) for k in (0, 1)]
+    assert run.loss.shape == (2, 3)
+
+
+def test_after_fit_together_each_net_has_its_own_arrays_back():
+    X, y = regression_data()
+    nets = [MLP([2, 4, 1], activation="prelu", seed=s) for s in range(2)]
+    before = [[id(p) for p in net.parameters()] for net in nets]
+    start = [p.copy() for p in nets[0].parameters()]
+    fit_together(nets, X, y, 2, 0.05)
+    assert [[id(p) for p in net.parameters()] for net in nets] == before
+    assert not any(np.shares_memory(p, q) for p in nets[0].parameters()
+                   for q in nets[1].parameters())
+    assert all(p.flags.owndata for p in nets[0].parameters())
+    assert not all(np.array_equal(p, q) for p, q in zip(start, nets[0].parameters(),
+                                                        strict=True))
+
+
+@pytest.mark.parametrize(("nets", "error", "message"), [
+    (MLP([2, 3, 1]), TypeError, "nets must be a non-empty list of MLP"),
+    ([], TypeError, "nets must be a non-empty list of MLP"),
+    ([MLP([2, 3, 1]), "net"], TypeError, "nets must hold MLP objects, got str"),
+    ([MLP([2, 3, 1]), MLP([2, 4, 1])], ValueError, "same layer sizes, activation and loss"),
+    ([MLP([2, 3, 1]), MLP([2, 3, 1], "tanh")], ValueError, "same layer sizes, activation"),
+])
+def test_fit_together_refuses_nets_it_cannot_stack(nets, error, message):
+    X, y = regression_data()
+    with pytest.raises(error, match=message):
+        fit_together(nets, X, y, 1, 0.1)
+
+
+def test_fit_together_refuses_the_same_net_twice():
+    X, y = regression_data()
+    net = MLP([2, 3, 1])
+    with pytest.raises(ValueError, match="the same MLP twice"):
+        fit_together([net, net], X, y, 1, 0.1)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"lr": [0.1]}, ValueError, r"lr must be one value or one per net \(2\), got 1"),
+    ({"lr": [0.1, -0.1]}, ValueError, "lr must be > 0"),
+    ({"lr": [0.1, "0.1"]}, TypeError, "lr must be a real scalar"),
+    ({"lr": None}, TypeError, "lr must be a real scalar"),
+    ({"lr": 0.1, "seeds": [0, 1, 2]}, ValueError, "seeds must be one value or one per net"),
+    ({"lr": 0.1, "seeds": [0, -1]}, ValueError, "seeds must be an int >= 0"),
+    ({"lr": 0.1, "seeds": 1.5}, TypeError, "seeds must be an int"),
+    ({"lr": 0.1, "batch_size": 0}, ValueError, "batch_size must be an int >= 1"),
+    ({"lr": 0.1, "callback": 3}, TypeError, "callback must be callable or None"),
+])
+def test_fit_together_checks_its_arguments_naming_them(kwargs, error, message):
+    X, y = regression_data()
+    with pytest.raises(error, match=message):
+        fit_together([MLP([2, 3, 1], seed=s) for s in range(2)], X, y, 1, **kwargs)
+
+
+def test_fit_together_checks_data_like_fit():
+    X, y = regression_data()
+    with pytest.raises(ValueError, match="NaN"):
+        fit_together([MLP([2, 3, 1])], np.where(X > 0.9, np.nan, X), y, 1, 0.1)
 
 
 def test_unknown_activation_lists_the_known_names():
