@@ -20,12 +20,12 @@ include $(SETTINGS_MK)
 PIPELINE := $(BIN)/python -m bookkit.pipeline
 # The kernels' own settings (IPython reads .venv/etc/ipython/): see the file for what and why.
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
-# `make test` runs these in order and prints the time each took.
-TEST_STEPS := lint unit nbval build-check offline-html hygiene
+# `make test` runs these side by side (see the test target) and prints the time each took.
+TEST_STEPS := lint nbval unit build-check hygiene offline-html
 
 help:
 	@echo "make book      build the HTML book into _build/html (executes every chapter)"
-	@echo "make test      all of: $(TEST_STEPS) (prints each step's time)"
+	@echo "make test      all of: $(TEST_STEPS), side by side (prints each step's time)"
 	@echo "  make lint         ruff on src, tests, benchmarks and the chapters"
 	@echo "  make unit         unit tests and the docstring examples of src/"
 	@echo "  make nbval        execute every chapter, compare with its stored outputs"
@@ -69,18 +69,30 @@ book: $(STAMP) $(KERNEL_CONFIG)
 	$(MAKE) --no-print-directory $(HTML_INDEX)
 	@echo "Book built: $(CURDIR)/_build/html/index.html"
 
-# Each chapter is executed once (by nbval); the build renders what nbval just verified.
-PRINT_TIMES := awk '{ printf "  %-13s %6.1f s\n", $$1, $$2 / 1000; t += $$2 } \
-                    END { printf "  %-13s %6.1f s\n", "total", t / 1000 }' _build/test-times.txt
+# Each chapter is executed once (by nbval); the build renders the outputs nbval verifies.
+# The steps run side by side, PARALLEL at a time (one per core, bookkit/settings.py), nbval's
+# chapters in parallel too: each step's output appears when it ends, then every step's time
+# and the wall time of the whole. A failed step does not stop the others (--keep-going).
+TIMED := $(addprefix timed-,$(TEST_STEPS))
+PRINT_TIMES := awk '$$1 == "wall" { wall = $$2; next } \
+                    { printf "  %-13s %6.1f s%s\n", $$1, $$2 / 1000, $$3 ? "  FAILED" : "" } \
+                    END { printf "  %-13s %6.1f s\n", "total (wall)", wall / 1000 }' _build/test-times.txt
 test: $(STAMP) $(KERNEL_CONFIG)
-	@mkdir -p _build; : > _build/test-times.txt; \
-	for step in $(TEST_STEPS); do \
-	  start=$$(date +%s%N); status=0; \
-	  $(MAKE) --no-print-directory $$step || status=$$?; \
-	  echo "$$step $$(( ($$(date +%s%N) - start) / 1000000 ))" >> _build/test-times.txt; \
-	  if [ $$status -ne 0 ]; then echo "make test: $$step failed. Time per step:"; $(PRINT_TIMES); exit 1; fi; \
-	done; \
-	echo "make test: all checks passed. Time per step:"; $(PRINT_TIMES)
+	@mkdir -p _build; : > _build/test-times.txt; start=$$(date +%s%N); status=0; \
+	$(MAKE) --no-print-directory -j$(PARALLEL) --output-sync=target --keep-going $(TIMED) \
+	  || status=$$?; \
+	echo "wall $$(( ($$(date +%s%N) - start) / 1000000 ))" >> _build/test-times.txt; \
+	if [ $$status -ne 0 ]; then echo "make test: a step failed (see above). Time per step:"; \
+	else echo "make test: all checks passed. Time per step:"; fi; \
+	$(PRINT_TIMES); exit $$status
+
+# One step of make test, timed: the step's name, milliseconds and exit status.
+.PHONY: $(TIMED)
+$(TIMED): timed-%: $(STAMP) $(KERNEL_CONFIG)
+	@start=$$(date +%s%N); status=0; $(MAKE) --no-print-directory $* || status=$$?; \
+	echo "$* $$(( ($$(date +%s%N) - start) / 1000000 )) $$status" >> _build/test-times.txt; \
+	exit $$status
+timed-offline-html: timed-build-check  # it reads the HTML that build-check writes
 
 lint: $(STAMP)
 	$(BIN)/ruff check src bookkit tests benchmarks book

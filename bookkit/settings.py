@@ -201,8 +201,10 @@ GRADE_PARALLEL = PARALLEL
 
 
 def _make_include() -> str:
-    """The Makefile's view of these settings: ``export`` lines that override the caller's."""
-    return "".join(f"export {name} := {value}\n" for name, value in numerics_env().items())
+    """The Makefile's view of these settings: ``export`` lines that override the caller's
+    numerics, and how many steps of ``make test`` run at once."""
+    exports = "".join(f"export {name} := {value}\n" for name, value in numerics_env().items())
+    return exports + f"PARALLEL := {PARALLEL}\n"
 
 
 if __name__ == "__main__":

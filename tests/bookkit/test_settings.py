@@ -57,6 +57,14 @@ def test_make_exports_the_numerics_over_the_callers_environment():
     assert done.stdout.strip().splitlines()[-1] == expected, done.stdout + done.stderr
 
 
+def test_make_runs_as_many_steps_at_once_as_the_settings_say():
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", "show: ; @echo $(PARALLEL)", "show"],
+        cwd=settings.ROOT, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHON": sys.executable})
+    assert done.stdout.strip().splitlines()[-1] == str(settings.PARALLEL), done.stderr
+
+
 def test_numerics_are_pinned_on_x86_64_only():
     assert settings.numerics_env("x86_64")["OPENBLAS_CORETYPE"] == "Haswell"
     assert "NPY_DISABLE_CPU_FEATURES" not in settings.numerics_env("arm64")
