@@ -87,6 +87,30 @@ DISPLAY_MATH = r"""() => {
   });
 }"""
 
+# The page's own width against the screen's, and the innermost elements without which the page
+# would be narrower (each is hidden for a moment and the page measured again).
+PAGE_WIDTH = r"""() => {
+  const doc = document.documentElement;
+  const page = doc.scrollWidth;
+  const culprits = [];
+  function widens(el) {
+    const display = el.style.display;
+    el.style.display = 'none';
+    const narrower = doc.scrollWidth < page;
+    el.style.display = display;
+    if (!narrower) return false;
+    let inner = false;
+    for (const child of el.children) inner = widens(child) || inner;
+    if (!inner) {
+      const text = el.textContent.trim().replace(/\s+/g, ' ').slice(0, 80);
+      culprits.push(`<${el.tagName.toLowerCase()}> ${text}`);
+    }
+    return true;
+  }
+  if (page > doc.clientWidth + 1) for (const child of document.body.children) widens(child);
+  return {page, screen: doc.clientWidth, culprits: culprits.slice(0, 5)};
+}"""
+
 # Code blocks, input and output (notebook cells and code listings): whether each scrolls
 # sideways, in whole px as the browser lays it out (scrollWidth against clientWidth, no
 # tolerance). Closed solution dropdowns and <details> are opened for the measurement and closed
@@ -273,6 +297,17 @@ def math_clipped(page) -> list[str]:
     return [f"{f['label']} ({f['text']}...), {f['width']} px wide, is cut off by "
             f"{f['clippedBy'] or 'the screen edge'}"
             for f in formulas if f["clippedBy"] or f["offscreen"]]
+
+
+def page_fits_phone(page) -> list[str]:
+    """At phone width the page itself does not scroll sideways: whatever is wider than the
+    screen (code, a formula, a table) scrolls inside its own box. A failure names the elements
+    whose removal makes the page fit, the innermost ones."""
+    width = page.evaluate(PAGE_WIDTH)
+    if width["page"] <= width["screen"] + 1:
+        return []
+    return [f"the page is {width['page']} px wide on a {width['screen']} px screen, because of: "
+            + ("; ".join(width["culprits"]) or "no single element (several together)")]
 
 
 def code_scrolls(page) -> list[str]:

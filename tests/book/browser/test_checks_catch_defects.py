@@ -43,9 +43,11 @@ CASES = [
     (checks.bibliography_labels, checks.DESKTOP, "bib_numbered_bad.html", "bib_good.html"),
     (checks.accessibility, checks.DESKTOP, "axe_contrast_bad.html", "axe_good.html"),
     (checks.accessibility, checks.DESKTOP, "axe_aria_bad.html", "axe_good.html"),
+    (checks.page_fits_phone, checks.PHONE, "page_wide_bad.html", "page_wide_good.html"),
 ]
-# Every check that looks for an element (axe-core looks at the whole page).
-SELECTOR_CHECKS = sorted({case[0] for case in CASES} - {checks.accessibility},
+# Every check that looks for an element (axe-core and the page width look at the whole page).
+SELECTOR_CHECKS = sorted({case[0] for case in CASES}
+                         - {checks.accessibility, checks.page_fits_phone},
                          key=lambda f: f.__name__)
 
 

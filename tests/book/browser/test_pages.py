@@ -182,6 +182,7 @@ CHECKS = {
     "search_boxes_phone": ("phone", checks.search_boxes, None),
     "figure_text_phone": ("phone", checks.figure_text, "figures"),
     "phone_navigation": ("phone", checks.phone_navigation, None),
+    "page_fits_phone": ("phone", checks.page_fits_phone, None),
 }
 # What every chapter must have, so that a chapter cannot pass a check by lacking the content.
 CHAPTER_CONTENT = {"display math", "code", "figures"}
