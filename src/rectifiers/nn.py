@@ -343,12 +343,10 @@ class MLP:
         count_parameter(seed, "seed", minimum=0)
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
-        if callback is not None:
-            user_callback = callback
-
-            def callback(k, net, epoch, loss):
-                user_callback(net, epoch, loss)
-        run = _train([self], X, y, epochs, [lr], batch_size, [seed], callback)
+        # The loop of fit_together, for one net; its callbacks also say which net.
+        each = None if callback is None else (
+            lambda k, net, epoch, loss: callback(net, epoch, loss))
+        run = _train([self], X, y, epochs, [lr], batch_size, [seed], each)
         if run.diverged[0]:
             epoch = int(np.flatnonzero(~np.isfinite(run.loss[0]))[0]) + 1
             raise FloatingPointError(
