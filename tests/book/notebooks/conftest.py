@@ -10,6 +10,9 @@ import pytest
 from bookkit.settings import BOOK, ROOT, chapters, toc_files  # noqa: F401 (shared)
 
 CHAPTERS = chapters()
+# Columns of code, and of its printed output, that the text column shows without scrolling at
+# 1280 px (the browser check code_scrolls measures the rendered page).
+WIDTH = 80
 
 
 @pytest.fixture(params=CHAPTERS, ids=[p.stem for p in CHAPTERS])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import BOOK, CHAPTERS, ROOT, toc_files
+from conftest import BOOK, CHAPTERS, ROOT, WIDTH, toc_files
 
 # Cells that may differ between runs (timings) must be few, and must say why.
 MAX_IGNORED_CELLS = 3
@@ -95,3 +95,17 @@ def test_few_ignored_cells_each_with_a_reason(chapter):
         assert "nbval-skip" not in tags or "remove-cell" in tags, (
             f"{path.name}: only the hidden Colab set-up cell may be nbval-skip"
         )
+
+
+def test_printed_output_fits_the_column(chapter):
+    """Text a shown cell prints fits the column at 1280 px, as its code does: found here,
+    before a build, rather than by the browser check code_scrolls after one."""
+    path, nb = chapter
+    for i, cell in enumerate(code_cells(nb), start=1):
+        if {"remove-output", "remove-cell"} & set(cell.metadata.get("tags", [])):
+            continue
+        for out in cell.outputs:
+            if out.output_type == "stream" or "text/plain" in out.get("data", {}):
+                text = out.text if out.output_type == "stream" else out.data["text/plain"]
+                wide = [line for line in text.splitlines() if len(line) > WIDTH]
+                assert not wide, f"{path.name} cell {i} prints lines over {WIDTH}: {wide[:2]}"

@@ -9,10 +9,9 @@ import ast
 import re
 
 import pytest
-from conftest import BOOK, CHAPTERS
+from conftest import BOOK, CHAPTERS, WIDTH
 
 INCLUDE = re.compile(r"```\{literalinclude\} (?P<path>\S+)\n(?P<options>(?::[^\n]*\n)*)")
-WIDTH = 80
 
 
 def shown_objects():
